@@ -1,0 +1,74 @@
+"""Home page: Saitama City's wards coloured by registered households."""
+
+from __future__ import annotations
+
+import dash
+from dash import dcc, html
+
+from components import ids
+from components.district_map import DISTRICT_MAP_GRAPH_CONFIG, district_choropleth
+from components.home_data import saitama_wards_geojson, saitama_wards_table
+from components.text import TEXT
+
+dash.register_page(
+    __name__,
+    path="/",
+    name=TEXT["nav.home"],
+    title=TEXT["home.page_title"],
+    description=TEXT["home.intro"],
+    order=0,
+)
+
+GRAPH_CONFIG = {
+    **DISTRICT_MAP_GRAPH_CONFIG,
+    "toImageButtonOptions": {
+        **DISTRICT_MAP_GRAPH_CONFIG["toImageButtonOptions"],
+        "filename": "saitama-households-by-ward",
+    },
+}
+
+
+def layout(**_query: str) -> html.Div:
+    wards = saitama_wards_table()
+    households = wards["households_2025_09_01"]
+    hover = wards[["ward_en", "ward_ja", "population_2025_09_01"]].rename(
+        columns={
+            "ward_en": TEXT["home.hover_ward_en"],
+            "ward_ja": TEXT["home.hover_ward_ja"],
+            "population_2025_09_01": TEXT["home.hover_population"],
+        }
+    )
+    figure = district_choropleth(
+        saitama_wards_geojson(),
+        households,
+        id_property="ward_code",
+        label=TEXT["home.map_label"],
+        hover=hover,
+        name_property="ward_en",
+    )
+    summary = TEXT["home.summary"].format(
+        wards=len(wards),
+        households=int(households.sum()),
+        population=int(wards["population_2025_09_01"].sum()),
+    )
+    return html.Div(
+        className="home",
+        children=[
+            html.H1(TEXT["home.title"], className="page-title"),
+            html.P(TEXT["home.intro"], className="page-intro"),
+            html.Section(
+                className="card",
+                children=[
+                    html.P(summary, id=ids.HOME_SUMMARY, className="card-summary"),
+                    dcc.Graph(id=ids.HOME_MAP, figure=figure, config=GRAPH_CONFIG, className="district-map"),
+                    html.Div(
+                        className="source-caption",
+                        children=[
+                            html.P(TEXT["home.source_boundaries"]),
+                            html.P(TEXT["home.source_statistics"]),
+                        ],
+                    ),
+                ],
+            ),
+        ],
+    )

@@ -1,0 +1,59 @@
+"""Helpers for browser tests: screenshots and waiting for Dash to finish rendering.
+
+Screenshots go to ``tests/output/screenshots/`` (not committed). With
+``KIZUNA_UPDATE_SCREENSHOTS=1`` (what ``make screenshots`` sets) each one is also copied
+to ``docs/screenshots/``, where the README takes its pictures from.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from pathlib import Path
+
+from playwright.sync_api import Page
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+SCREENSHOT_DIR = REPO_ROOT / "tests" / "output" / "screenshots"
+DOCS_SCREENSHOT_DIR = REPO_ROOT / "docs" / "screenshots"
+UPDATE_DOCS_ENV = "KIZUNA_UPDATE_SCREENSHOTS"
+_SCREENSHOT_NAME = re.compile(r"[a-z0-9][a-z0-9_-]*")
+
+
+def save_screenshot(page: Page, name: str) -> Path:
+    """Save a full-page PNG of ``page`` as ``tests/output/screenshots/<name>.png``.
+
+    Parameters
+    ----------
+    page : playwright.sync_api.Page
+        The page, already rendered.
+    name : str
+        File name without extension: lower-case letters, digits, ``-`` and ``_``.
+
+    Returns
+    -------
+    pathlib.Path
+        Where the screenshot was written (the copy under ``docs/screenshots/`` is made
+        only when ``KIZUNA_UPDATE_SCREENSHOTS=1``).
+    """
+    if not _SCREENSHOT_NAME.fullmatch(name):
+        raise ValueError(f"screenshot name {name!r}: use lower-case letters, digits, '-' and '_'")
+    path = SCREENSHOT_DIR / f"{name}.png"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=path, full_page=True, animations="disabled")
+    if os.environ.get(UPDATE_DOCS_ENV) == "1":
+        DOCS_SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, DOCS_SCREENSHOT_DIR / path.name)
+    return path
+
+
+def wait_for_dash(page: Page, timeout_ms: float = 15_000) -> None:
+    """Wait until Dash's renderer has drawn the layout and no callback is running."""
+    page.wait_for_selector("#react-entry-point", state="attached", timeout=timeout_ms)
+    page.wait_for_function(
+        "() => document.querySelector('#_pages_content') !== null"
+        " && document.querySelector('#_pages_content').children.length > 0"
+        " && document.querySelector('[data-dash-is-loading=\"true\"]') === null",
+        timeout=timeout_ms,
+    )
