@@ -1,0 +1,1 @@
+"""Benchmark scripts and reference implementations (not part of the library)."""

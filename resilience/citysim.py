@@ -1,0 +1,278 @@
+"""One outage scenario played on one city: the hour-by-hour picture and its KPIs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+import pandas as pd
+
+from resilience.facilities import FacilityRun, dispatch_facilities
+from resilience.households import HouseholdRun, simulate_households
+from resilience.kpis import CityKPIs, first_shortfall_hour
+from resilience.loads import facility_load_kw, household_load_kw
+from resilience.petrol import PetrolResult, simulate_petrol
+from resilience.records import FACILITY_TYPES, City, Scenario
+from resilience.scenarios import PRESETS, demand_factor, facility_grid_up, grid_share, outage_index, scenario_start
+from resilience.solar import pv_ac_kw_per_kwp
+
+SOURCES = ("grid_kwh", "pv_kwh", "v2h_kwh", "generator_kwh", "battery_kwh")
+
+
+@dataclass(frozen=True)
+class Result:
+    """Everything :func:`simulate` computes; tidy tables are built on first use.
+
+    Attributes
+    ----------
+    city : City
+    scenario : Scenario
+    index : pandas.DatetimeIndex
+        Local, tz-aware start of each hour; hour 0 is the hour the outage starts.
+    grid_share : array of shape (n_hours, n_districts)
+    grid_up : bool array of shape (n_hours, n_facilities)
+    households : HouseholdRun
+    facilities_run : FacilityRun
+    petrol : PetrolResult
+    kpis : CityKPIs
+    """
+
+    city: City
+    scenario: Scenario
+    index: pd.DatetimeIndex
+    grid_share: np.ndarray
+    grid_up: np.ndarray
+    households: HouseholdRun
+    facilities_run: FacilityRun
+    petrol: PetrolResult
+    kpis: CityKPIs
+
+    @cached_property
+    def districts(self) -> pd.DataFrame:
+        """Tidy hourly table, one row per (hour, district), unit-suffixed columns."""
+        n_hours, n_districts = self.grid_share.shape
+        h = self.households
+        columns = {
+            "time": np.repeat(self.index, n_districts),
+            "hour": np.repeat(np.arange(n_hours), n_districts),
+            "district_id": np.tile([d.id for d in self.city.districts], n_hours),
+            "grid_share": self.grid_share,
+            "households": np.tile([d.households for d in self.city.districts], n_hours),
+            "households_off_grid": h.households_off_grid,
+            "households_powered_by_backup": h.households_powered_by_backup,
+            "households_without_power": h.households_without_power,
+            "demand_kwh": h.demand_kwh,
+            "grid_kwh": h.grid_kwh,
+            "pv_kwh": h.pv_kwh,
+            "v2h_kwh": h.v2h_kwh,
+            "unserved_kwh": h.unserved_kwh,
+            "stations_operating": self.petrol.stations_operating,
+            "petrol_stock_litres": self.petrol.stock_litres,
+            "petrol_sold_litres": self.petrol.sold_litres,
+            "petrol_days_of_supply": self.petrol.days_of_supply,
+        }
+        return pd.DataFrame({k: np.ravel(v) if isinstance(v, np.ndarray) else v for k, v in columns.items()})
+
+    @cached_property
+    def facilities(self) -> pd.DataFrame:
+        """Tidy hourly table, one row per (hour, facility), unit-suffixed columns."""
+        run = self.facilities_run
+        n_hours, n_fac = run.demand_kwh.shape
+        ids = [f.id for f in self.city.facilities]
+        columns = {
+            "time": np.repeat(self.index, n_fac),
+            "hour": np.repeat(np.arange(n_hours), n_fac),
+            "facility_id": np.tile(ids, n_hours),
+            "type": np.tile([f.type for f in self.city.facilities], n_hours),
+            "district_id": np.tile([f.district_id for f in self.city.facilities], n_hours),
+            "grid_up": self.grid_up,
+        }
+        for name in ("demand_kwh", "grid_kwh", "pv_kwh", "generator_kwh", "battery_kwh", "unserved_kwh",
+                     "fuel_litres", "burned_litres", "delivered_litres", "soc_kwh"):
+            columns[name] = getattr(run, name)
+        return pd.DataFrame({k: np.ravel(v) if isinstance(v, np.ndarray) else v for k, v in columns.items()})
+
+    @cached_property
+    def city_hourly(self) -> pd.DataFrame:
+        """City totals per hour: demand, each source, unserved energy, people and fuel."""
+        h, f = self.households, self.facilities_run
+        frame = pd.DataFrame(
+            {
+                "demand_kwh": h.demand_kwh.sum(axis=1) + f.demand_kwh.sum(axis=1),
+                "grid_kwh": h.grid_kwh.sum(axis=1) + f.grid_kwh.sum(axis=1),
+                "pv_kwh": h.pv_kwh.sum(axis=1) + f.pv_kwh.sum(axis=1),
+                "v2h_kwh": h.v2h_kwh.sum(axis=1),
+                "generator_kwh": f.generator_kwh.sum(axis=1),
+                "battery_kwh": f.battery_kwh.sum(axis=1),
+                "unserved_kwh": h.unserved_kwh.sum(axis=1) + f.unserved_kwh.sum(axis=1),
+                "households_without_power": h.households_without_power.sum(axis=1),
+                "households_off_grid": h.households_off_grid.sum(axis=1),
+                "diesel_litres": f.fuel_litres.sum(axis=1) + f.depot_litres,
+                "petrol_stock_litres": self.petrol.stock_litres.sum(axis=1),
+            },
+            index=pd.Index(self.index, name="time"),
+        )
+        frame.insert(0, "hour", np.arange(len(frame)))
+        return frame
+
+    @cached_property
+    def facility_summary(self) -> pd.DataFrame:
+        """One row per facility: first shortfall, fuel hours left at the end, energy served."""
+        run = self.facilities_run
+        first = first_shortfall_hour(run.unserved_kwh)
+        burn_at_load = np.array(
+            [f.fuel_slope_l_per_kwh * min(f.critical_load_kw, f.generator_kw)
+             + f.fuel_intercept_l_per_h_per_kw * f.generator_kw for f in self.city.facilities]
+        )
+        fuel_end = run.fuel_litres[-1] if len(run.fuel_litres) else np.zeros(0)
+        fuel_hours = np.divide(fuel_end, burn_at_load, out=np.zeros_like(fuel_end), where=burn_at_load > 0)
+        demand = run.demand_kwh.sum(axis=0)
+        served_pct = 100.0 * (1.0 - np.divide(run.unserved_kwh.sum(axis=0), demand,
+                                              out=np.zeros_like(demand), where=demand > 0))
+        short_now = run.unserved_kwh[-1] > 1e-5 if len(run.unserved_kwh) else np.zeros(0, dtype=bool)
+        status = np.where(short_now, "short", np.where(first >= 0, "recovered", "ok"))
+        return pd.DataFrame(
+            {
+                "facility_id": [f.id for f in self.city.facilities],
+                "name": [f.name for f in self.city.facilities],
+                "type": [f.type for f in self.city.facilities],
+                "district_id": [f.district_id for f in self.city.facilities],
+                "sites": [f.sites for f in self.city.facilities],
+                "critical_load_kw": [f.critical_load_kw for f in self.city.facilities],
+                "status": status,
+                "first_shortfall_h": pd.array(np.where(first >= 0, first, None), dtype="Int64"),
+                "fuel_litres_end": fuel_end,
+                "fuel_hours_left": fuel_hours,
+                "energy_served_pct": served_pct,
+            }
+        )
+
+
+def petrol_ration_litres(scenario: Scenario) -> float | None:
+    """The planner's ration, else the preset's historical one (2011: 10 L), else ``None`` (the city's)."""
+    if scenario.petrol_ration_litres is not None:
+        return scenario.petrol_ration_litres
+    return PRESETS[scenario.preset].petrol_ration_litres
+
+
+def simulate(city: City, scenario: Scenario) -> Result:
+    """Play an outage scenario on a city, hour by hour (MODEL §2–§8).
+
+    Parameters
+    ----------
+    city : City
+        The city's inventory (see :func:`resilience.citydata.load_city`).
+    scenario : Scenario
+        The outage and every planner override.
+
+    Returns
+    -------
+    Result
+        Hourly results per district and per facility (tidy DataFrames with
+        unit-suffixed columns), city totals and the KPIs.
+    """
+    start = scenario_start(scenario)
+    index = outage_index(scenario, city.timezone)
+    share = grid_share(scenario, city, index)
+    factor = demand_factor(scenario, index)
+
+    normal_kw = household_load_kw(city.household_kwh_per_day, city.load_shape, index)
+    outage_kw = (
+        household_load_kw(scenario.essential_kwh_per_day, city.load_shape, index)
+        if scenario.load_mode == "essential" else normal_kw
+    )
+    pv_per_kwp = pv_ac_kw_per_kwp(
+        city.latitude, city.longitude, city.altitude_m, city.timezone, index,
+        weather=scenario.weather, typical_clear_sky_index=city.pv_typical_clear_sky_index,
+    )
+
+    households_per_district = np.array([d.households for d in city.districts], dtype=float)
+    petrol = simulate_petrol(
+        city.petrol,
+        np.array([d.filling_stations for d in city.districts], dtype=float),
+        np.array([d.stations_backup_share for d in city.districts], dtype=float),
+        households_per_district,
+        share,
+        ration_litres=petrol_ration_litres(scenario),
+    )
+    households = simulate_households(
+        city, scenario, start, share, normal_kw, outage_kw, pv_per_kwp,
+        petrol.litres_per_vehicle_bought, grid_demand_factor=factor,
+    )
+
+    district_position = {d.id: i for i, d in enumerate(city.districts)}
+    facilities = city.facilities
+    load_kw = facility_load_kw(
+        np.array([f.critical_load_kw for f in facilities], dtype=float), [f.type for f in facilities], index
+    )
+    pv_kw = pv_per_kwp[:, None] * (np.array([f.pv_kwp for f in facilities], dtype=float) * scenario.pv_multiplier)
+    grid_up = facility_grid_up(
+        share,
+        np.array([district_position[f.district_id] for f in facilities], dtype=int),
+        np.array([f.grid_quantile for f in facilities], dtype=float),
+    )
+    run = dispatch_facilities(
+        facilities, load_kw, pv_kw, grid_up, city.diesel,
+        diesel_multiplier=scenario.diesel_stock_multiplier, resupply_delay_h=scenario.diesel_resupply_delay_h,
+    )
+    kpis = city_kpis(city, scenario, share, households, run, petrol)
+    return Result(city, scenario, index, share, grid_up, households, run, petrol, kpis)
+
+
+def city_kpis(city: City, scenario: Scenario, share: np.ndarray, households: HouseholdRun,
+              run: FacilityRun, petrol: PetrolResult) -> CityKPIs:
+    """Reduce one run to the headline figures of MODEL §8."""
+    n_hours = share.shape[0]
+    first = first_shortfall_hour(run.unserved_kwh)
+    types = np.array([f.type for f in city.facilities])
+
+    def autonomy(mask):
+        hits = first[mask]
+        hits = hits[hits >= 0]
+        return int(hits.min()) if hits.size else None
+
+    demand = run.demand_kwh.sum()
+    without = households.households_without_power.sum(axis=1)
+    household_counts = np.array([d.households for d in city.districts], dtype=float)
+    burn = sum(
+        f.fuel_slope_l_per_kwh * min(f.critical_load_kw, f.generator_kw)
+        + f.fuel_intercept_l_per_h_per_kw * f.generator_kw
+        for f in city.facilities if f.generator_kw > 0
+    )
+    diesel_start = float(
+        sum(f.fuel_litres for f in city.facilities) * scenario.diesel_stock_multiplier
+        + city.diesel.depot_litres * scenario.diesel_stock_multiplier
+    )
+    diesel_end = float(run.fuel_litres[-1].sum() + run.depot_litres[-1]) if n_hours else diesel_start
+    daily_petrol = petrol.wanted_litres.sum(axis=1) * 24.0
+    petrol_days = np.divide(petrol.stock_litres.sum(axis=1), daily_petrol,
+                            out=np.full(n_hours, np.inf), where=daily_petrol > 0)
+    stations = np.array([d.filling_stations for d in city.districts], dtype=float).sum()
+    covered_daily_kwh = households.households_covered * (
+        scenario.essential_kwh_per_day if scenario.load_mode == "essential" else city.household_kwh_per_day
+    )
+    return CityKPIs(
+        horizon_h=n_hours,
+        critical_autonomy_h=autonomy(np.ones(len(first), dtype=bool)),
+        critical_autonomy_by_type_h={t: autonomy(types == t) for t in FACILITY_TYPES if (types == t).any()},
+        critical_energy_served_pct=100.0 * (1.0 - run.unserved_kwh.sum() / demand) if demand > 0 else 100.0,
+        households_without_power_start=float(without[0]),
+        households_without_power_peak=float(without.max()),
+        households_without_power_peak_hour=int(without.argmax()),
+        household_hours_lost=float(without.sum()),
+        share_restored_end=float((share[-1] * household_counts).sum() / household_counts.sum()),
+        v2h_households=float(households.v2h_households.sum()),
+        v2h_households_covered=households.households_covered,
+        v2h_backup_days_median=households.backup_hours_median / 24.0,
+        v2h_backup_days_p10=households.backup_hours_p10 / 24.0,
+        v2h_mwh_available=households.usable_v2h_kwh / 1000.0,
+        v2h_days_for_covered=(households.usable_v2h_kwh / covered_daily_kwh) if covered_daily_kwh > 0 else 0.0,
+        diesel_litres_start=diesel_start,
+        diesel_litres_end=diesel_end,
+        diesel_autonomy_h=diesel_start / burn if burn > 0 else float("inf"),
+        petrol_days_of_supply_start=float(petrol_days[0]),
+        petrol_days_of_supply_min=float(petrol_days.min()),
+        stations_operating_share_min=float(petrol.stations_operating.sum(axis=1).min() / stations)
+        if stations > 0 else 0.0,
+    )
