@@ -31,7 +31,10 @@ def _read_catalogue() -> pd.DataFrame:
         table[column] = pd.to_numeric(table[column].replace("", None))
     for column in _BOOLEAN:
         table[column] = table[column].eq("True")
-    return table.set_index("vehicle_id", verify_integrity=True)
+    table = table.set_index("vehicle_id")
+    if not table.index.is_unique:
+        raise KizunaInputError(f"{CATALOGUE_PATH.name}: vehicle_id must be unique")
+    return table
 
 
 def vehicle_catalogue() -> pd.DataFrame:
