@@ -57,11 +57,24 @@ class Cohorts:
     share_within_powertrain: np.ndarray
 
     @classmethod
-    def build(cls, fleet: EVFleet) -> Cohorts:
+    def build(cls, fleet: EVFleet, country: str) -> Cohorts:
+        """Cohorts of V2H households from the fleet mixes.
+
+        In Japan a V2H unit only works with cars on the charger makers'
+        compatibility lists (``v2h_jp_capable`` in the catalogue), so the mix
+        of V2H households is the fleet mix restricted to those models and
+        rescaled; where no listed model is in a mix, the whole mix is kept.
+        Germany has no such list in the sources, so its whole mix is used.
+        """
         catalogue = vehicle_catalogue()
         rows = []
         socs = soc_bins(fleet)
         for is_phev, mix in ((False, fleet.bev_mix), (True, fleet.phev_mix)):
+            if country == "JP":
+                capable = {k: v for k, v in mix.items() if bool(catalogue.loc[k, "v2h_jp_capable"])}
+                if capable and sum(capable.values()) > 0:
+                    total = sum(capable.values())
+                    mix = {k: v / total for k, v in capable.items()}
             for vehicle_id, share in mix.items():
                 capacity = float(catalogue.loc[vehicle_id, "usable_kwh"])
                 for soc in socs:
@@ -188,7 +201,7 @@ def simulate_households(
 
     at_home = share_of_cars_at_home(start)
     bev_units, phev_units = v2h_households_per_district(city, scenario)
-    cohorts = Cohorts.build(fleet)
+    cohorts = Cohorts.build(fleet, city.country)
     weights = np.where(cohorts.is_phev[None, :], phev_units[:, None], bev_units[:, None]) * (
         cohorts.share_within_powertrain[None, :] * at_home
     )

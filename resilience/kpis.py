@@ -51,7 +51,8 @@ class CityKPIs:
     v2h_households_covered : float
         Of those, cars at home above the reserve at the start.
     v2h_backup_days_median, v2h_backup_days_p10 : float
-        Days a covered household keeps its outage-mode load if the outage never ends.
+        Days a covered household keeps its outage-mode load if the outage never ends,
+        capped at the horizon: a value of ``horizon_h / 24`` means "at least that long".
     v2h_mwh_available : float
         Energy the covered cars can deliver at the start [MWh].
     v2h_days_for_covered : float

@@ -166,7 +166,7 @@ class Facility(Record):
     latitude: float = Field(ge=-90, le=90)
     longitude: float = Field(ge=-180, le=180)
     sites: int = Field(default=1, ge=1, description="sites aggregated in this row; kW, kWh and litres are totals")
-    critical_load_kw: float = Field(ge=0)
+    critical_load_kw: float = Field(ge=0, description="daily mean of the critical load; the type's shape applies")
     generator_kw: float = Field(default=0.0, ge=0)
     tank_litres: float = Field(default=0.0, ge=0, description="diesel tank capacity")
     fuel_litres: float = Field(default=0.0, ge=0, description="diesel in the tank at outage start")

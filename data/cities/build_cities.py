@@ -423,7 +423,7 @@ def build_saitama() -> CityTables:
         "id": "saitama", "name": "Saitama City", "country": "JP", "timezone": "Asia/Tokyo",
         **dict(zip(("latitude", "longitude"), city_centre(geo["features"]), strict=True)),
         "altitude_m": 12.0, "household_kwh_per_day": 11.4, "load_shape": "tepco_2010",
-        "home_pv_kwp_per_system": 4.5, "pv_outlet_kw": 1.5, "pv_typical_clear_sky_index": 0.6,
+        "home_pv_kwp_per_system": 4.5, "pv_outlet_kw": 1.5, "pv_typical_clear_sky_index": 0.5231,
         "diesel.depot_litres": round(96 * diesel_l_per_h, -2), "diesel.first_delivery_h": 24.0,
         "diesel.delivery_litres_per_day": round(24 * diesel_l_per_h, -2),
         "petrol.stock_litres_per_station": 12000.0, "petrol.vehicles_per_household": 0.8,
@@ -447,8 +447,9 @@ def build_saitama() -> CityTables:
                                     "shape was found (MODEL §3)"),
         "home_pv_kwp_per_system": ("estimated", "typical Japanese home system 4–5 kWp (assumption)"),
         "pv_outlet_kw": ("sourced", "自立運転 outlet AC100 V up to 1,500 W (FACTS C1)"),
-        "pv_typical_clear_sky_index": ("estimated", "provisional 0.6, to be calibrated to ≈ 1,000 kWh/kWp/yr "
-                                                    "(FACTS F, MODEL §4)"),
+        "pv_typical_clear_sky_index": ("estimated", "calibrated with resilience.solar.calibrate_typical_clear_sky_"
+                                                    "index so the annual AC yield at the city centre is 1,000 "
+                                                    "kWh/kWp/yr (JPEA rule of thumb, FACTS F; MODEL §4)"),
         "diesel.depot_litres": ("estimated",
                                 f"96 h of every facility generator at full load ({diesel_l_per_h:,.0f} L/h): the "
                                 "消防庁 aims at a week of operation through priority fuel agreements, 72 h of it "
@@ -636,7 +637,7 @@ def build_berlin() -> CityTables:
         **dict(zip(("latitude", "longitude"), city_centre(geo["features"]), strict=True)),
         "altitude_m": 34.0, "household_kwh_per_day": 6.8, "load_shape": "bdew_h25",
         "home_pv_kwp_per_system": round(BERLIN_PV_KWP / BERLIN_PV_SYSTEMS, 1), "pv_outlet_kw": 0.0,
-        "pv_typical_clear_sky_index": 0.6,
+        "pv_typical_clear_sky_index": 0.5942,
         "diesel.depot_litres": round(72 * diesel_l_per_h, -2), "diesel.first_delivery_h": 24.0,
         "diesel.delivery_litres_per_day": round(24 * diesel_l_per_h, -2),
         "petrol.stock_litres_per_station": 20000.0, "petrol.vehicles_per_household": 0.56,
@@ -658,8 +659,9 @@ def build_berlin() -> CityTables:
         "load_shape": ("sourced", "BDEW H25 standard load profile (FACTS B4)"),
         "home_pv_kwp_per_system": ("estimated", "459 MWp ÷ 53,000 systems (FACTS E2) = 8.7 kWp (derived)"),
         "pv_outlet_kw": ("sourced", "German grid-tied PV shuts down without the grid (FACTS C4)"),
-        "pv_typical_clear_sky_index": ("estimated", "provisional 0.6, to be calibrated to ≈ 900 kWh/kWp/yr "
-                                                    "(FACTS F, MODEL §4)"),
+        "pv_typical_clear_sky_index": ("estimated", "calibrated with resilience.solar.calibrate_typical_clear_sky_"
+                                                    "index so the annual AC yield at the city centre is 900 "
+                                                    "kWh/kWp/yr (245 GWh ÷ 271.8 MWp, FACTS E2/F; MODEL §4)"),
         "diesel.depot_litres": ("estimated",
                                 f"72 h of every facility generator at full load ({diesel_l_per_h:,.0f} L/h); in "
                                 "January 2026 the fire brigade refuelled generators (FACTS G); real stock unknown"),
