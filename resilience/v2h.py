@@ -15,6 +15,7 @@ from resilience.records import City
 from resilience.solar import pv_ac_kw_per_kwp
 from resilience.storage import UNMET_TOLERANCE_KWH, dispatch_storage
 from resilience.timeindex import hourly_index
+from resilience.vehicles import vehicle
 
 
 def usable_energy_kwh(battery_kwh, soc_start, reserve_soc, discharge_efficiency):
@@ -120,7 +121,8 @@ def v2h_backup(
     *,
     city: City,
     start: dt.datetime,
-    battery_kwh: float,
+    battery_kwh: float | None = None,
+    vehicle_id: str | None = None,
     soc_start: float = 1.0,
     reserve_soc: float = 0.3,
     v2h_kw: float = 6.0,
@@ -150,9 +152,12 @@ def v2h_backup(
         and the load shape.
     start : datetime.datetime
         Local start of the outage (naive, the city's time zone).
-    battery_kwh : float
-        Usable battery capacity of the car [kWh] (see
-        :func:`resilience.vehicles.vehicle` for the catalogue's values).
+    battery_kwh : float, optional
+        Usable battery capacity of the car [kWh].
+    vehicle_id : str, optional
+        A vehicle of the catalogue (:func:`resilience.vehicles.vehicle_catalogue`);
+        its usable kWh is used. Give exactly one of ``battery_kwh`` and
+        ``vehicle_id``.
     soc_start, reserve_soc, soc_max : float
         State of charge at the start, the mobility reserve, and the limit of
         PV recharging [fractions]. Defaults: 1.0, 0.3 (MODEL §5), 0.9.
@@ -182,6 +187,10 @@ def v2h_backup(
     -------
     V2HEstimate
     """
+    if (battery_kwh is None) == (vehicle_id is None):
+        raise KizunaInputError("v2h: give exactly one of battery_kwh and vehicle_id")
+    if vehicle_id is not None:
+        battery_kwh = float(vehicle(vehicle_id)["usable_kwh"])
     checks = {
         "battery_kwh": (battery_kwh, 0, None),
         "soc_start": (soc_start, 0, 1),
