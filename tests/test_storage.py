@@ -63,10 +63,13 @@ def test_engine_covers_after_the_battery_hits_reserve():
     pv_scale=st.floats(0, 10),
     capacity=st.one_of(st.just(0.0), st.floats(0.01, 100)),
     soc0=st.floats(0, 1),
-    reserve=st.floats(0, 1),
+    reserve_share=st.floats(0, 1),
     extra=st.floats(0, 50),
 )
-def test_balance_bounds_and_more_battery_never_hurts(load, pv_scale, capacity, soc0, reserve, extra):
+def test_balance_bounds_and_more_battery_never_hurts(load, pv_scale, capacity, soc0, reserve_share, extra):
+    # The law needs the car to start at or above its reserve: below it, a bigger battery's reserve
+    # (a share of its kWh) takes more PV to refill before the car can serve, so it can serve later.
+    reserve = soc0 * reserve_share
     load = np.array(load)
     pv = pv_scale * np.abs(np.sin(np.arange(len(load)) / 3.0))
     served_pv, car, engine, soc = run(load, pv, capacity=capacity, soc0=soc0, reserve=reserve)
@@ -78,3 +81,13 @@ def test_balance_bounds_and_more_battery_never_hurts(load, pv_scale, capacity, s
     bigger = run(load, pv, capacity=capacity + extra, soc0=soc0, reserve=reserve)
     hours_bigger = hours_fully_served(load[:, None], sum(bigger[:3])[:, None])[0]
     assert hours_bigger >= hours - 1e-9
+
+
+def test_below_its_reserve_a_bigger_battery_can_serve_later():
+    # Documented exception (docs/model.md §5): both cars start empty with a 50 % reserve; PV refills
+    # 0.25 kWh of the small car's reserve but not the 0.75 kWh of the big one's, so only the small one serves.
+    load, pv = [0.0, 0.0, 1.0], [0.0, 0.3, 0.0]
+    small = run(load, pv, capacity=0.5, soc0=0.0, reserve=0.5, eta_ch=1.0, eta_dis=1.0)
+    big = run(load, pv, capacity=1.5, soc0=0.0, reserve=0.5, eta_ch=1.0, eta_dis=1.0)
+    assert small[1][2] == pytest.approx(0.05)
+    assert big[1][2] == 0.0
