@@ -39,7 +39,7 @@ $(RUNTIME_STAMP): requirements.txt | $(PY)
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $@
 
-$(DEV_STAMP): requirements.txt requirements-dev.txt | $(PY)
+$(DEV_STAMP): requirements.txt requirements-dev.txt requirements-celery.txt | $(PY)
 	$(PY) -m pip install --quiet -r requirements-dev.txt
 	touch $(RUNTIME_STAMP) $@
 

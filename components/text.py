@@ -34,5 +34,510 @@ TEXT = MappingProxyType(
             "Households and population: Saitama City, 令和7年9月1日現在の人口・世帯数 "
             "(Basic Resident Register, 1 September 2025)."
         ),
+        # Dashboard core: shared scenario, Overview, Planner, Compare, About (pages/overview.py …)
+        "nav.overview": "Overview",
+        "nav.planner": "Planner",
+        "nav.compare": "Compare",
+        "nav.about": "About & data",
+        "home.open_overview": "Open the outage overview",
+        "home.open_planner": "Plan a scenario",
+        "error.heading": "Check these values (the results shown are from the last valid ones):",
+        "url.heading": "Some values of this link could not be used; their defaults are shown instead:",
+        "url.problem": "Link parameter {param}={value}: {problem}",
+        "url.problem_city": "no such city; the bundled cities are {cities}",
+        "url.problem_choice": "must be one of {choices}",
+        "url.problem_compare": "must be {count} comma-separated what-ifs from {choices}",
+        "url.problem_unknown": "Link parameter {param} is not known and was ignored",
+        "url.problem_start": "not a date and hour like 2011-03-11T14:00 ({reason})",
+        "url.problem_number": "not a number",
+        "mark.hours": "{value:g} h",
+        "mark.days": "{value:g} d",
+        "mark.times": "×{value:g}",
+        "mark.percent": "{value:g} %",
+        "mark.plain": "{value:g}",
+        "mark.litres": "{value:g} L",
+        "control.city": "City",
+        "control.preset": "Outage",
+        "control.start_date": "Start date",
+        "control.start_date_hint": "YYYY-MM-DD, local time",
+        "control.start_hour": "Hour (0–23)",
+        "control.duration_h": "Hours to simulate",
+        "control.custom_outage_h": "Full outage [h]",
+        "control.custom_restoration_h": "Restoration [h]",
+        "control.custom_outage_h_hint": "Custom outage only: hours with no grid, then a linear restoration.",
+        "control.ev_stock_multiplier": "EV stock (× today's)",
+        "control.v2h_mode": "V2H units",
+        "control.v2h_mode_installed": "Installed today",
+        "control.v2h_mode_adoption": "Adoption share",
+        "control.v2h_adoption_pct": "V2H adoption [% of EV households]",
+        "control.v2h_adoption_pct_hint": "Capped at the EV households that can park at home.",
+        "control.reserve_soc_pct": "Mobility reserve kept in the car [% SOC]",
+        "control.essential_kwh_per_day": "Essential load [kWh/day per household]",
+        "control.essential_kwh_per_day_hint": "1.5 = minimum; 3.0 = comfort (FACTS B3).",
+        "control.load_mode": "Household load off the grid",
+        "control.load_mode_essential": "Essential budget",
+        "control.load_mode_full": "Normal use",
+        "control.diesel_stock_multiplier": "Diesel stock (× today's tanks and depot)",
+        "control.diesel_resupply_delay_h": "Diesel resupply after [h]",
+        "control.diesel_resupply_delay_h_hint": "Hours until the depot delivers; empty = the city's data.",
+        "control.petrol_ration_litres": "Petrol ration per car and visit [L]",
+        "control.pv_multiplier": "Rooftop PV (× today's kWp)",
+        "control.weather": "Weather for PV",
+        "control.weather_clear": "Clear",
+        "control.weather_typical": "Typical",
+        "control.weather_overcast": "Overcast",
+        "control.problem_city": "City '{city}' is not bundled; choose one of {cities}",
+        "control.problem_date": "Start date '{value}': not a date in the form YYYY-MM-DD ({reason})",
+        "control.problem_hour": "Start hour '{value}': must be a whole hour from 0 to 23",
+        "control.problem_number": "{label}: a number is required",
+        "scenario.summary": "{city} · {preset} · from {start} for {hours:,} h",
+        "scenario.source": "Outage curve: {source}",
+        "scenario.fuel": "Fuel situation in the real event: {fuel}",
+        "kpi.hours": "{hours:,} h",
+        "kpi.days": "{days:,.1f} d",
+        "kpi.days_whole_horizon": "≥ {days:,.1f} d (whole run)",
+        "kpi.not_reached": "> {horizon:,} h",
+        "kpi.never": "not within the run",
+        "kpi.unlimited": "no generators",
+        "kpi.by_type_line": "{type}: {hours}",
+        "kpi.no_facilities": "no facilities",
+        "kpi.autonomy_title": "Critical autonomy",
+        "kpi.autonomy_detail": "{served:.1f} % of critical energy served",
+        "kpi.autonomy_explain": (
+            "Whole hours from the outage start until the first critical facility has unmet load (more than "
+            "1e-5 kWh). A facility is on the grid once its district's restored share reaches its restoration "
+            "quantile; otherwise PV serves first, then the generator (P = min(rest, G, (fuel − b) ÷ m), burning "
+            "m·P + b litres), then the battery. '> horizon' means no facility fell short within the run. "
+            "Critical energy served = 100 × (1 − Σ unserved ÷ Σ demand). First shortfall by type — {by_type}."
+        ),
+        "kpi.without_start_title": "Households without power at the start",
+        "kpi.share_of_households": "{share:.1f} % of all households",
+        "kpi.without_explain": (
+            "Households without power = off-grid households Σ H_d × (1 − g_d(t)) minus those whose whole "
+            "outage-mode load is met by a V2H car, a PHEV engine or a PV outlet, at hour 0 of the outage."
+        ),
+        "kpi.without_peak_title": "Households without power at the peak",
+        "kpi.peak_detail": "hour {hour} ({time}) · {lost:,.0f} household-hours lost",
+        "kpi.without_peak_explain": (
+            "The largest hourly count of households without power (off-grid minus powered by backup) and the hour "
+            "it occurs. Household-hours lost = the sum over every hour of households without power."
+        ),
+        "kpi.v2h_title": "Households covered by V2H",
+        "kpi.v2h_detail": "median {median} of backup · 10 % below {p10} · of {units:,.0f} units · {mwh:,.1f} MWh",
+        "kpi.v2h_explain": (
+            "V2H households = installed units (or adoption × EVs), capped at households that can park at home; "
+            "covered = those whose car is at home and above its mobility reserve at the start. Usable energy per "
+            "car E = C × max(SOC₀ − SOC_reserve, 0) × η_dis (η_dis = 0.88). Days of backup = whole hours fully "
+            "served before the first short hour plus the served share of that hour, ÷ 24, for an outage that never "
+            "ends (capped at the run); median and 10th percentile. The usable MWh last the covered households "
+            "{days_for_covered:,.1f} days at their outage-mode load."
+        ),
+        "kpi.diesel_title": "Diesel autonomy",
+        "kpi.diesel_detail": "{start:,.0f} L at the start → {end:,.0f} L after {horizon:,} h",
+        "kpi.diesel_explain": (
+            "Diesel autonomy = diesel at the start (facility tanks + the city depot, × the diesel stock multiplier) "
+            "÷ the hourly burn of every generator serving its critical load, Σ (m × min(load, G) + b), with "
+            "m = 0.262 L/kWh and b = 0.007 L/h per kW rated. Deliveries are not counted here; the litres after the "
+            "run include them."
+        ),
+        "kpi.petrol_title": "Petrol supply",
+        "kpi.petrol_detail": "lowest {low:,.1f} d · at worst {stations:.0f} % of stations pumping",
+        "kpi.petrol_explain": (
+            "Days of supply = petrol stock at the filling stations ÷ daily demand (vehicles × min(demand per "
+            "vehicle per day, ration)), at the start; then the lowest over the run. Stations pump when their "
+            "district has grid or they have backup power: S_d × (g + (1 − g) × backup share)."
+        ),
+        "facility_type.hospital": "Hospitals",
+        "facility_type.water": "Water",
+        "facility_type.telecom": "Telecom",
+        "facility_type.shelter": "Shelters",
+        "facility_type.city_hall": "City hall",
+        "facility_type.other": "Other",
+        "status.ok": "OK",
+        "status.recovered": "Recovered",
+        "status.short": "Short",
+        "facility.name": "Facility",
+        "facility.type": "Type",
+        "facility.district": "District",
+        "facility.status": "Status",
+        "facility.status_explain": (
+            "OK: never short. Recovered: had unmet load but is served in the last hour. Short: unmet load in the "
+            "last hour."
+        ),
+        "facility.first_shortfall": "First shortfall",
+        "facility.first_shortfall_explain": (
+            "Whole hours fully served before the first hour with unmet load, and that hour's local time."
+        ),
+        "facility.never": "never",
+        "facility.first_shortfall_value": "{hours} h · {time}",
+        "facility.fuel_hours_left": "Fuel left [h]",
+        "facility.fuel_hours_left_explain": (
+            "Diesel in the tank at the end ÷ the burn at critical load, m × min(load, G) + b."
+        ),
+        "facility.fuel_litres_end": "Diesel left [L]",
+        "facility.critical_load_kw": "Critical load [kW]",
+        "facility.energy_served_pct": "Energy served [%]",
+        "source.grid": "Grid",
+        "source.pv": "PV",
+        "source.v2h": "V2H (cars)",
+        "source.generator": "Generators",
+        "source.battery": "Batteries",
+        "source.unserved": "Not served",
+        "source.demand": "Demand",
+        "chart.supply_all": "All sources [MW]",
+        "chart.supply_backup": "Backup only [MW]",
+        "chart.mw": "MW",
+        "chart.hover_mw": "%{y:,.2f} MW",
+        "chart.households": "Households",
+        "chart.thousand_litres": "Thousand litres",
+        "chart.households_title": "Households off the grid and without power",
+        "chart.households_off_grid": "Off the grid",
+        "chart.households_without_power": "Without power (no backup)",
+        "map.hover_district": "District",
+        "metric.without_power": "Households without power",
+        "metric.without_power_explain": "Off-grid households minus those powered by V2H, PHEV or a PV outlet.",
+        "metric.restored": "Grid restored [%]",
+        "metric.restored_explain": "Share of the district's customers with grid supply, g_d(t) × 100.",
+        "metric.backup": "Households on backup power",
+        "metric.backup_explain": "Off-grid households whose whole load is met by V2H, a PHEV engine or a PV outlet.",
+        "metric.v2h_energy": "V2H energy served so far [MWh]",
+        "metric.v2h_energy_explain": "Energy the district's V2H cars have delivered to homes since the outage began.",
+        "metric.petrol_days": "Petrol days of supply",
+        "metric.petrol_days_explain": "Petrol stock at the district's stations ÷ its daily demand.",
+        "overview.page_title": "Kizuna — overview",
+        "overview.title": "Overview",
+        "overview.intro": (
+            "Who has power, for how long, and what runs out first, for the chosen city and outage. Point at a "
+            "figure to see how it is computed; change the outage in the Planner."
+        ),
+        "overview.map_title": "Districts over the outage",
+        "overview.map_metric": "Colour districts by",
+        "overview.map_hour": "Hour of the outage",
+        "overview.play": "Play",
+        "overview.pause": "Pause",
+        "overview.map_now": "Hour {hour} · {time} · {without:,.0f} households without power, {restored:.1f} % restored",
+        "overview.supply_title": "Demand and supply, hour by hour",
+        "overview.facilities_title": "Critical facilities",
+        "overview.facilities_intro": (
+            "Sort or filter any column. Rows are single sites or named groups of sites (kW and litres are totals)."
+        ),
+        "overview.planner_link": "Change the scenario in the Planner",
+        "overview.source_boundaries": (
+            "Boundaries: Saitama — 出典：国土数値情報（行政区域データ）（国土交通省）（N03-21）を加工して作成 "
+            "(MLIT N03, CC BY 4.0); Berlin — Amt für Statistik Berlin-Brandenburg (CC BY). "
+            "Loads: derived from TEPCO area demand 2010–2011; BDEW H25; ENTSO-E / Open Power System Data (CC BY 4.0)."
+        ),
+        "planner.page_title": "Kizuna — planner",
+        "planner.title": "Planner",
+        "planner.intro": (
+            "Change the outage and the city's means and watch the figures follow. Every change is kept in the "
+            "page's link, so copying the address shares exactly this scenario."
+        ),
+        "planner.group_outage": "Outage",
+        "planner.group_homes": "Homes: EVs, V2H, load and PV",
+        "planner.group_fuel": "Fuel",
+        "planner.reset": "Reset to the city's defaults",
+        "planner.results_title": "Results",
+        "compare.page_title": "Kizuna — compare scenarios",
+        "compare.title": "Compare scenarios",
+        "compare.intro": (
+            "Scenario A is the one chosen in the Planner; B and C apply one what-if on top of it. All three are "
+            "drawn on the same axes, and the table gives the differences."
+        ),
+        "compare.label_a": "A: as planned",
+        "compare.label_b": "What-if B",
+        "compare.label_c": "What-if C",
+        "compare.scenario_a": "A · as planned",
+        "compare.scenario_b": "B · {variant}",
+        "compare.scenario_c": "C · {variant}",
+        "compare.variant_none": "(none)",
+        "compare.variant_v2h_10": "10 % V2H adoption",
+        "compare.variant_v2h_30": "30 % V2H adoption",
+        "compare.variant_ev_x10": "10 × the EV stock",
+        "compare.variant_diesel_x2": "Doubled diesel stock",
+        "compare.variant_resupply_none": "No diesel deliveries",
+        "compare.variant_pv_x3": "3 × rooftop PV",
+        "compare.variant_essential_min": "Minimum essential load (1.5 kWh/day)",
+        "compare.variant_overcast": "Overcast weather",
+        "compare.table_title": "Key figures",
+        "compare.kpi": "Figure",
+        "compare.col_delta": "{b} − A",
+        "compare.chart_without": "Households without power",
+        "compare.chart_unserved": "Critical energy not served [MWh/h]",
+        "compare.chart_diesel": "Diesel in stock [thousand L]",
+        "compare.chart_v2h": "V2H energy to homes [MWh/h]",
+        "compare.kpi_autonomy": "Critical autonomy [h]",
+        "compare.kpi_served": "Critical energy served [%]",
+        "compare.kpi_without_start": "Households without power at the start",
+        "compare.kpi_without_peak": "Households without power at the peak",
+        "compare.kpi_hours_lost": "Household-hours lost",
+        "compare.kpi_v2h_units": "V2H households",
+        "compare.kpi_v2h_covered": "Households covered by V2H",
+        "compare.kpi_v2h_days": "V2H backup, median [days]",
+        "compare.kpi_v2h_mwh": "V2H energy available [MWh]",
+        "compare.kpi_diesel_hours": "Diesel autonomy [h]",
+        "compare.kpi_diesel_end": "Diesel after the run [L]",
+        "compare.kpi_petrol_days": "Petrol days of supply at the start",
+        "compare.kpi_petrol_min": "Petrol days of supply, lowest",
+        "compare.not_reached": "not reached",
+        "about.page_title": "Kizuna — about and data",
+        "about.title": "About & data",
+        "about.intro": (
+            "Where every figure comes from, under which licence, what the model assumes, and which values are "
+            "estimates rather than sourced."
+        ),
+        "about.sources_title": "Sources, licences and attributions",
+        "about.col_data": "Data",
+        "about.col_licence": "Publisher and licence",
+        "about.col_credit": "Credit",
+        "about.tepco_note": (
+            "TEPCO's raw hourly series are for personal use only: Kizuna ships only shapes and ratios derived from "
+            "them, never the series themselves."
+        ),
+        "about.assumptions_title": "Model and assumptions",
+        "about.assumptions_intro": (
+            "The model is documented in the repository's docs/model.md, reproduced below section by section. Every "
+            "default names its source or is marked as an assumption, and every one can be changed in the Planner."
+        ),
+        "about.provenance_title": "Which figures are estimates — {city}",
+        "about.provenance_summary": "{sourced} values sourced, {estimated} estimated (of {total} provenance entries).",
+        "about.col_table": "Table",
+        "about.col_column": "Column",
+        "about.col_row": "Row",
+        "about.col_status": "Status",
+        "about.col_source": "Source or method",
+        "about.all_rows": "(all rows)",
+        "about.status_sourced": "sourced",
+        "about.status_estimated": "estimated",
+        "about.source_1_data": "Saitama City ward boundaries",
+        "about.source_1_licence": (
+            "MLIT 国土数値情報 行政区域データ (N03), 2021 edition; CC BY 4.0; simplified by Kizuna"
+        ),
+        "about.source_1_credit": "出典：国土数値情報（行政区域データ）（国土交通省）（N03-21）を加工して作成",
+        "about.source_2_data": "Saitama City households and population by ward, 1 Sep 2025",
+        "about.source_2_licence": (
+            "Saitama City, Basic Resident Register; the city's open-data licence is not yet confirmed"
+        ),
+        "about.source_2_credit": "Saitama City, 令和7年9月1日現在の人口・世帯数",
+        "about.source_3_data": "Berlin Bezirke boundaries",
+        "about.source_3_licence": "Amt für Statistik Berlin-Brandenburg, via Berliner Morgenpost; CC BY",
+        "about.source_3_credit": "Amt für Statistik Berlin-Brandenburg; Berliner Morgenpost",
+        "about.source_4_data": "Berlin population and households by Bezirk",
+        "about.source_4_licence": (
+            "Amt für Statistik Berlin-Brandenburg (CC BY 3.0 DE), via the open-lifeworlds and open-data-product "
+            "repositories (CC BY 4.0)"
+        ),
+        "about.source_4_credit": "Amt für Statistik Berlin-Brandenburg",
+        "about.source_5_data": "German hourly electricity load, 2019",
+        "about.source_5_licence": "ENTSO-E Transparency Platform, compiled by Open Power System Data; CC BY 4.0",
+        "about.source_5_credit": "ENTSO-E; Open Power System Data, Data Package Time series",
+        "about.source_6_data": "EV and PHEV models (usable battery sizes)",
+        "about.source_6_licence": "Open EV Data; MIT licence with an attribution requirement",
+        "about.source_7_data": "TEPCO area load shape 2010 and demand ratio March–April 2011",
+        "about.source_7_licence": (
+            "Derived statistics only: TEPCO's raw hourly series are for personal use and are not shipped"
+        ),
+        "about.source_7_credit": "derived from TEPCO area demand, 2010–2011",
+        "about.source_8_data": "German household load profile H25",
+        "about.source_8_licence": "BDEW standard load profile H25, as shipped in demandlib 0.2.2 (MIT, © DLR)",
+        "about.source_8_credit": "BDEW Standardlastprofile Strom (2025); demandlib (oemof)",
+        "about.source_9_data": "Outage restoration curves and fuel situations of the presets",
+        "about.source_9_licence": "Utility reports and press, cited per preset (FACTS §A)",
+        "about.source_9_credit": "See each preset's source note on the Overview",
+        # Household controls shared by the V2H and Survival pages (components/v2h_figures.household_controls)
+        "household.label_city": "City (location, climate, load shape)",
+        "household.label_vehicle": "Car",
+        "household.label_soc": "State of charge at the start",
+        "household.label_reserve": "Reserve kept for driving",
+        "household.label_kw": "V2H unit power (kW)",
+        "household.label_load_mode": "Household load during the outage",
+        "household.load_essential": "Essential budget",
+        "household.load_full": "Normal use (the city's average)",
+        "household.label_essential_kwh": "Essential budget (kWh/day)",
+        "household.hint_essential": "1.5 = fridge, lights, phones; 3.0 = with TV and a fan or blanket (FACTS B3).",
+        "household.label_pv": "Rooftop PV (kWp, 0 for none)",
+        "household.label_petrol": "Petrol for a PHEV's engine (litres)",
+        "household.hint_petrol": "Used only for a plug-in hybrid (PHEV).",
+        "household.label_weather": "Weather for PV",
+        "household.weather_clear": "Clear sky",
+        "household.weather_typical": "Typical",
+        "household.weather_overcast": "Overcast",
+        "household.percent_mark": "{value} %",
+        "household.link_problem": "Link parameter {param}={value}: {problem} — the default is used instead.",
+        "household.link_unknown_city": "no such bundled city",
+        "household.link_unknown_car": "no such car in the catalogue",
+        "household.link_unknown_facility": "{city} has no such facility",
+        # V2H household estimator (pages/v2h.py)
+        "nav.v2h": "V2H household",
+        "v2h.page_title": "Kizuna — V2H household estimator",
+        "v2h.title": "V2H household estimator",
+        "v2h.intro": (
+            "How long can a car keep a home running in an outage? Choose the car, how full it is and the reserve "
+            "kept for driving, and the household's load. Kizuna plays the outage hour by hour — rooftop PV first, "
+            "then the car through the V2H unit, then a plug-in hybrid's engine — and sets the result beside what "
+            "the carmaker claims."
+        ),
+        "v2h.controls_title": "Household and car",
+        "v2h.vehicle_option": "{name}{kind} · {usable_kwh:g} kWh usable",
+        "v2h.vehicle_phev": " (PHEV)",
+        "v2h.label_date": "Outage starts on (local date)",
+        "v2h.label_hour": "at (local hour)",
+        "v2h.hour_option": "{hour:02d}:00",
+        "v2h.label_horizon": "Simulate up to",
+        "v2h.problem_date": "outage start date = {value!r}: must be a date like 2011-03-11",
+        "v2h.problem_hour": "outage start hour = {value!r}: must be a whole hour from 0 to 23",
+        "v2h.link_problems_title": "Some values of this link could not be used:",
+        "v2h.horizon_option": "{days:g} days ({hours} h)",
+        "v2h.error_title": "Check these inputs (the result shown is from the last valid ones):",
+        "v2h.result_title": "Kizuna's estimate",
+        "v2h.hours": "{hours:,.1f} hours of backup",
+        "v2h.days": "{days:.2f} days",
+        "v2h.hours_whole": "Still powered after all {hours:,} hours simulated",
+        "v2h.days_whole": "more than {days:g} days",
+        "v2h.formula_title": "Usable energy of the car",
+        "v2h.formula": (
+            "E = C × max(SOC₀ − reserve, 0) × η = {capacity_kwh:.1f} kWh × ({soc_start:.2f} − {reserve_soc:.2f}) "
+            "× {efficiency:.2f} = {usable_kwh:.2f} kWh"
+        ),
+        "v2h.days_formula": (
+            "Energy alone: E ÷ daily load = {usable_kwh:.2f} kWh ÷ {kwh_per_day:.2f} kWh/day = {days:.2f} days"
+        ),
+        "v2h.days_formula_no_load": "With no load the car's energy is never used up.",
+        "v2h.hours_explained": (
+            "Hours of backup = the hours in which the whole load is served (PV first, then the car down to its "
+            "reserve at up to the V2H unit's kW, then a PHEV's engine) before the first hour that falls short, plus "
+            "the served share of that hour. The load follows the city's hourly shape and PV recharges the car, so "
+            "this differs from the energy-only figure."
+        ),
+        "v2h.claim_title": "What the carmaker says",
+        "v2h.claim_says": "{brand} says: {claim}",
+        "v2h.claim_kizuna": "Kizuna: {days:.2f} days at {kwh_per_day:g} kWh/day",
+        "v2h.claim_kizuna_how": (
+            "E ÷ {kwh_per_day:g} kWh/day = {usable_kwh:.2f} ÷ {kwh_per_day:g}: the claim's basis (energy only, "
+            "no PV, no engine), with this car's state of charge, reserve and η."
+        ),
+        "v2h.claim_no_basis": (
+            "The claim states no daily use, so Kizuna cannot set a figure on the same basis beside it."
+        ),
+        "v2h.claim_source": "Source: {source}",
+        "v2h.claim_none": (
+            "No carmaker claim for this car is on record. FACTS C2 lists claims for the Nissan LEAF and Sakura and "
+            "the Mitsubishi Outlander PHEV."
+        ),
+        "v2h.claim_note": (
+            "Carmakers usually count from a full battery without a reserve or conversion losses; Kizuna keeps the "
+            "reserve and applies η."
+        ),
+        "v2h.chart_title": "Hour by hour: where the household's power comes from",
+        "v2h.trace_pv": "From rooftop PV",
+        "v2h.trace_car": "From the car (V2H)",
+        "v2h.trace_engine": "From the PHEV engine",
+        "v2h.trace_unserved": "Not served",
+        "v2h.trace_load": "Household load",
+        "v2h.trace_soc": "Car state of charge (right axis)",
+        "v2h.trace_reserve": "Reserve",
+        "v2h.hover_pv": "PV to the load: %{y:.2f} kW",
+        "v2h.hover_car": "Car to the load: %{y:.2f} kW",
+        "v2h.hover_engine": "PHEV engine to the load: %{y:.2f} kW",
+        "v2h.hover_unserved": "Not served: %{y:.2f} kW (load − PV − car − engine)",
+        "v2h.hover_load": "Household load: %{y:.2f} kW (kWh/day ÷ 24 × hourly shape)",
+        "v2h.hover_soc": "State of charge: %{y:.0f} % (energy stored ÷ C, end of hour)",
+        "v2h.hover_reserve": "Reserve: %{y:.0f} % (the car is not discharged below it)",
+        "v2h.annotation_end": "Short after {hours:.1f} h",
+        "v2h.axis_time": "Local time ({timezone})",
+        "v2h.axis_kw": "kW (= kWh in the hour)",
+        "v2h.axis_soc": "State of charge",
+        "v2h.source_vehicles": (
+            "Vehicle data: Open EV Data (https://github.com/KilowattApp/open-ev-data), MIT licence with attribution; "
+            "usable battery sizes there, Japanese-only models from V2H charger makers' lists (estimated). "
+            "Carmakers' claims: FACTS C2, as quoted in the catalogue."
+        ),
+        "v2h.source_model": (
+            "Method (MODEL §5): η = {efficiency:.2f} car-to-home; PV surplus recharges the car up to {soc_max:.0%} "
+            "at η = {charge_efficiency:.2f}; a PHEV's engine makes {kwh_per_litre:g} kWh per litre; PV from pvlib's "
+            "clear-sky model × the weather's clear-sky index; hourly load shape '{load_shape}' of {city}."
+        ),
+        # Survival analysis (pages/survival.py)
+        "nav.survival": "Survival",
+        "survival.page_title": "Kizuna — survival analysis",
+        "survival.title": "Survival analysis: how long does the backup last?",
+        "survival.intro": (
+            "An outage can start at any hour of the year. For each of the 8,760 start hours, how many hours does a "
+            "facility's backup (PV, generator and diesel, battery) or a V2H household's car carry the load? This is "
+            "NREL REopt's outage-simulator measure. It runs as a background job: change the inputs, then press Run."
+        ),
+        "survival.controls_title": "What to test",
+        "survival.label_source": "Backup system",
+        "survival.source_facility": "A critical facility",
+        "survival.source_household": "A V2H household",
+        "survival.label_facility": "Facility",
+        "survival.facility_facts": (
+            "Critical load {load_kw:,.0f} kW ({type}) · generator {generator_kw:,.0f} kW · diesel "
+            "{fuel_litres:,.0f} L · battery {battery_kwh:,.0f} kWh · PV {pv_kwp:,.0f} kWp"
+        ),
+        "survival.label_max_duration": "Longest outage to follow",
+        "survival.duration_24": "24 h (1 day)",
+        "survival.duration_72": "72 h (3 days, the Japanese target)",
+        "survival.duration_168": "168 h (1 week)",
+        "survival.duration_336": "336 h (2 weeks)",
+        "survival.duration_720": "720 h (30 days)",
+        "survival.duration_2190": "2,190 h (a quarter)",
+        "survival.duration_8760": "8,760 h (a year)",
+        "survival.run": "Run the sweep",
+        "survival.cancel": "Cancel",
+        "survival.progress_label": "Progress of the sweep",
+        "survival.stage_inputs": "1/3 Building the year's load and PV…",
+        "survival.stage_sweep": "2/3 Sweeping 8,760 outage starts…",
+        "survival.stage_figures": "3/3 Building the figures…",
+        "survival.error_title": "Check these inputs:",
+        "survival.not_run": "Press “Run the sweep” to see the results.",
+        "survival.subject": (
+            "{label}: outages starting at each of the 8,760 hours of {year}, followed for up to {horizon_h:,} h."
+        ),
+        "survival.summary": "Shortest {min_h:,} h · mean {mean_h:,.1f} h · longest {max_h:,} h",
+        "survival.share_line": "Carried at least {duration_h} h: {share:.1f} % of starts",
+        "survival.probability_title": "Share of outage starts carried at least k hours",
+        "survival.heatmap_title": "Mean hours carried, by the month and hour the outage starts",
+        "survival.trace_probability": "P(r ≥ k)",
+        "survival.trace_marks": "1 day, 3 days, 1 week",
+        "survival.axis_duration": "Outage duration k (hours)",
+        "survival.axis_probability": "Starts carried ≥ k hours",
+        "survival.hover_probability": (
+            "%{y:.1f} % of the 8,760 start hours are carried at least %{x:,} h<br>"
+            "P(r ≥ k) = starts with r ≥ k ÷ 8,760"
+        ),
+        "survival.axis_hour": "Hour of day the outage starts (local standard time)",
+        "survival.colorbar": "Mean hours",
+        "survival.hover_heatmap": (
+            "Outages starting in %{y} at %{x}:00<br>carried %{z:.1f} h on average<br>"
+            "(mean of r over the %{customdata} starts of that month at that hour)"
+        ),
+        "survival.month_1": "January",
+        "survival.month_2": "February",
+        "survival.month_3": "March",
+        "survival.month_4": "April",
+        "survival.month_5": "May",
+        "survival.month_6": "June",
+        "survival.month_7": "July",
+        "survival.month_8": "August",
+        "survival.month_9": "September",
+        "survival.month_10": "October",
+        "survival.month_11": "November",
+        "survival.month_12": "December",
+        "survival.method": (
+            "Method (MODEL §7): every start resets the system — the tank holds its fill at outage start with no "
+            "deliveries, the battery its starting charge — and the load is served hour by hour from PV, then the "
+            "generator, then the battery, until an hour falls short; r is the whole hours served before it. Load and "
+            "PV are built for the 8,760 hours of {year} from 1 January 00:00 local time: a facility's critical kW "
+            "with its type's daily shape, a household's kWh/day with the city's load shape, PV from pvlib's clear-sky "
+            "model × the weather's clear-sky index. A household's car is a battery at the V2H unit's kW that stops "
+            "at the reserve and is recharged by PV up to the fleet's maximum; a PHEV's petrol is a generator at "
+            "{kwh_per_litre:g} kWh per litre."
+        ),
+        "survival.source_vehicles": "Vehicle data: Open EV Data (https://github.com/KilowattApp/open-ev-data).",
+        "survival.source_facilities": (
+            "Facilities: the city's inventory bundled with Kizuna; About & data lists each figure's source and "
+            "marks the estimated ones."
+        ),
     }
 )

@@ -56,6 +56,13 @@ def layout(**_query: str) -> html.Div:
         children=[
             html.H1(TEXT["home.title"], className="page-title"),
             html.P(TEXT["home.intro"], className="page-intro"),
+            html.Div(
+                className="home-actions",
+                children=[
+                    dcc.Link(TEXT["home.open_overview"], href="/overview", className="button"),
+                    dcc.Link(TEXT["home.open_planner"], href="/planner", className="button button-secondary"),
+                ],
+            ),
             html.Section(
                 className="card",
                 children=[

@@ -1,0 +1,309 @@
+"""Controls, figures and result text of the V2H household estimator.
+
+The household controls are shared with the Survival page (each page passes its
+own component IDs). Everything else only formats what
+:func:`components.archetypes.household_backup` computed: the hourly chart
+(served load by source, with the car's state of charge on a second axis), the
+usable-energy formula with its numbers filled in, and the carmaker's claim set
+beside Kizuna's figure on the same basis.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+from dash import dcc, html
+
+from components.archetypes import Household, HouseholdBackup, claim_days_at
+from components.district_map import FONT_FAMILY
+from components.text import TEXT
+
+GRAPH_HEIGHT_PX = 400
+#: ``dcc.Graph(config=...)`` for the analysis charts: a PNG download, no Plotly Cloud button.
+GRAPH_CONFIG = {
+    "displaylogo": False,
+    "modeBarButtonsToRemove": ["sendChartToCloud", "select2d", "lasso2d"],
+    "toImageButtonOptions": {"format": "png", "scale": 2, "filename": "kizuna-v2h-backup"},
+}
+COLORS = {
+    "pv": "#e0a526",
+    "car": "#2b7a78",
+    "engine": "#7a6f9b",
+    "unserved": "#c8473f",
+    "load": "#1f2328",
+    "soc": "#1f5fa8",
+    "reserve": "#59636e",
+}
+_CLAIM_KWH_PER_DAY = re.compile(r"(\d+(?:\.\d+)?)\s*kWh/day")
+
+# Form controls, buttons and banners use the classes of assets/dashboard.css (.field, .field-label, .number-input,
+# .button, .error-banner …) so these pages look like the planner; only the page grid is set here.
+RADIO_LABEL_STYLE = {"display": "flex", "gap": "0.4rem", "alignItems": "center"}
+PERCENT_MARKS = (0, 25, 50, 75, 100)
+# Page frame shared by the V2H and Survival pages: controls on the left, results on the right.
+GRID_STYLE = {"display": "grid", "gridTemplateColumns": "minmax(300px, 360px) minmax(0, 1fr)", "gap": "1.25rem",
+              "alignItems": "start"}
+STACK_STYLE = {"display": "flex", "flexDirection": "column", "gap": "1.25rem", "minWidth": 0}
+BANNER_STYLE = {"marginBottom": "1.25rem"}
+#: Clientside callback body: put the store's ``query`` in the address bar. ``replaceState`` fires no event that
+#: Dash Pages' router listens to, so the link follows the inputs without rebuilding the page.
+REPLACE_URL_QUERY_JS = """
+function (state) {
+    if (state && typeof state.query === "string" && window.location.search !== state.query) {
+        window.history.replaceState(window.history.state, "",
+            window.location.pathname + state.query + window.location.hash);
+    }
+    return window.dash_clientside.no_update;
+}
+"""
+
+
+@dataclass(frozen=True)
+class HouseholdControlIds:
+    """Component IDs of one page's household controls (from :mod:`components.ids`)."""
+
+    vehicle: str
+    soc: str
+    reserve: str
+    kw: str
+    load_mode: str
+    essential_kwh: str
+    pv_kwp: str
+    petrol: str
+    weather: str
+
+
+def error_banner(title: str, problems: list[str]) -> list:
+    """Children of an error banner: a title and one list item per problem."""
+    return [html.Strong(title), html.Ul([html.Li(problem) for problem in problems])]
+
+
+def labelled(label: str, control, control_id: str, hint: str | None = None) -> html.Div:
+    """A control under its ``<label for=…>``, with an optional hint line."""
+    children = [html.Label(label, htmlFor=control_id, className="field-label"), control]
+    if hint:
+        children.append(html.Span(hint, className="field-hint"))
+    return html.Div(children, className="field")
+
+
+def radio_group(legend: str, control_id: str, options: list[dict], value: str) -> html.Fieldset:
+    """Native radio buttons in a ``<fieldset>`` whose ``<legend>`` names the group."""
+    return html.Fieldset(
+        [html.Legend(legend, className="field-label"),
+         dcc.RadioItems(id=control_id, options=options, value=value, className="radio-column",
+                        labelStyle=RADIO_LABEL_STYLE)],
+        className="field",
+    )
+
+
+def percent_slider(control_id: str, fraction: float) -> dcc.Slider:
+    """0–100 % in steps of 5 (arrow keys move it), set to ``fraction`` × 100."""
+    return dcc.Slider(
+        id=control_id, min=0, max=100, step=5, value=round(fraction * 100),
+        marks={mark: TEXT["household.percent_mark"].format(value=mark) for mark in PERCENT_MARKS},
+        tooltip={"placement": "bottom", "always_visible": False}, updatemode="mouseup", className="control-slider",
+    )
+
+
+def number_input(control_id: str, value: float, *, step: float) -> dcc.Input:
+    """A native number field that reports its value on Enter or when it loses focus.
+
+    It has no ``min``/``max``: Dash would turn a value outside them into ``None``, and the
+    error banner could then only say "not a number" instead of naming the limit.
+    """
+    return dcc.Input(id=control_id, type="number", value=value, step=step, debounce=True,
+                     className="number-input")
+
+
+def weather_options() -> list[dict[str, str]]:
+    """Radio options for the PV weather (clear, typical, overcast)."""
+    return [{"label": TEXT[f"household.weather_{w}"], "value": w} for w in ("clear", "typical", "overcast")]
+
+
+def household_controls(control_ids: HouseholdControlIds, household: Household,
+                       catalogue: pd.DataFrame) -> list:
+    """The car, charge, reserve, V2H power, load, PV, petrol and weather controls, set to ``household``."""
+    return [
+        labelled(TEXT["household.label_vehicle"],
+                 dcc.Dropdown(id=control_ids.vehicle, options=vehicle_options(catalogue),
+                              value=household.vehicle_id, clearable=False, searchable=True),
+                 control_ids.vehicle),
+        labelled(TEXT["household.label_soc"], percent_slider(control_ids.soc, household.soc_start), control_ids.soc),
+        labelled(TEXT["household.label_reserve"], percent_slider(control_ids.reserve, household.reserve_soc),
+                 control_ids.reserve),
+        labelled(TEXT["household.label_kw"],
+                 number_input(control_ids.kw, household.v2h_kw, step=0.5), control_ids.kw),
+        radio_group(TEXT["household.label_load_mode"], control_ids.load_mode,
+                    [{"label": TEXT["household.load_essential"], "value": "essential"},
+                     {"label": TEXT["household.load_full"], "value": "full"}], household.load_mode),
+        labelled(TEXT["household.label_essential_kwh"],
+                 number_input(control_ids.essential_kwh, household.essential_kwh_per_day, step=0.1),
+                 control_ids.essential_kwh, TEXT["household.hint_essential"]),
+        labelled(TEXT["household.label_pv"],
+                 number_input(control_ids.pv_kwp, household.pv_kwp, step=0.5), control_ids.pv_kwp),
+        labelled(TEXT["household.label_petrol"],
+                 number_input(control_ids.petrol, household.petrol_litres, step=1),
+                 control_ids.petrol, TEXT["household.hint_petrol"]),
+        radio_group(TEXT["household.label_weather"], control_ids.weather, weather_options(), household.weather),
+    ]
+
+
+def vehicle_options(catalogue: pd.DataFrame) -> list[dict[str, str]]:
+    """Dropdown options for the catalogue: label "brand model variant · usable kWh", value the vehicle id."""
+    options = []
+    for vehicle_id, row in catalogue.iterrows():
+        name = " ".join(part for part in (row["brand"], row["model"], row["variant"]) if part)
+        kind = TEXT["v2h.vehicle_phev"] if row["powertrain"] == "PHEV" else ""
+        label = TEXT["v2h.vehicle_option"].format(name=name, kind=kind, usable_kwh=row["usable_kwh"])
+        options.append({"label": label, "value": str(vehicle_id)})
+    return options
+
+
+def vehicle_name(car: pd.Series) -> str:
+    """"Nissan Leaf 40 kWh": brand, model and variant of a catalogue row."""
+    return " ".join(part for part in (car["brand"], car["model"], car["variant"]) if part)
+
+
+def usable_energy_formula(backup: HouseholdBackup, soc_start: float, reserve_soc: float) -> str:
+    """``E = C × (SOC₀ − reserve) × η`` with the household's numbers filled in."""
+    return TEXT["v2h.formula"].format(
+        capacity_kwh=backup.battery_kwh, soc_start=soc_start, reserve_soc=reserve_soc,
+        efficiency=backup.discharge_efficiency, usable_kwh=backup.estimate.usable_kwh,
+    )
+
+
+def energy_days_formula(backup: HouseholdBackup) -> str:
+    """``days = E ÷ daily load`` with the numbers filled in (the flat, carmaker-style figure)."""
+    estimate = backup.estimate
+    if estimate.kwh_per_day <= 0:
+        return TEXT["v2h.days_formula_no_load"]
+    return TEXT["v2h.days_formula"].format(
+        usable_kwh=estimate.usable_kwh, kwh_per_day=estimate.kwh_per_day, days=estimate.days_of_backup_energy
+    )
+
+
+def backup_headline(backup: HouseholdBackup) -> tuple[str, str]:
+    """The big numbers: hours of backup and the same in days (or "whole horizon")."""
+    estimate = backup.estimate
+    hours = len(estimate.hourly)
+    if estimate.lasts_whole_horizon:
+        return (TEXT["v2h.hours_whole"].format(hours=hours), TEXT["v2h.days_whole"].format(days=hours / 24))
+    return (TEXT["v2h.hours"].format(hours=estimate.hours_of_backup),
+            TEXT["v2h.days"].format(days=estimate.days_of_backup))
+
+
+@dataclass(frozen=True)
+class ClaimComparison:
+    """A carmaker's "days of household supply" claim and Kizuna's figure on the same basis.
+
+    Attributes
+    ----------
+    brand, claim, source : str
+        Who claims it, the claim as quoted in the catalogue (FACTS C2) and where it was published.
+    kwh_per_day : float or None
+        The daily use the claim assumes [kWh/day], when the quote states it.
+    kizuna_days : float or None
+        Usable energy ÷ that daily use for this car, SOC and reserve [days].
+    """
+
+    brand: str
+    claim: str
+    source: str
+    kwh_per_day: float | None
+    kizuna_days: float | None
+
+
+def claim_comparison(backup: HouseholdBackup) -> ClaimComparison | None:
+    """The catalogue's claim for the household's car beside Kizuna's days; None when there is no claim."""
+    car = backup.vehicle
+    claim = str(car.get("supply_days_claim") or "").strip()
+    if not claim:
+        return None
+    match = _CLAIM_KWH_PER_DAY.search(claim)
+    kwh_per_day = float(match.group(1)) if match else None
+    days = claim_days_at(backup, kwh_per_day) if kwh_per_day else None
+    return ClaimComparison(brand=str(car["brand"]), claim=claim, source=str(car.get("supply_days_claim_source") or ""),
+                           kwh_per_day=kwh_per_day, kizuna_days=days)
+
+
+def _local_times(index: pd.DatetimeIndex) -> pd.DatetimeIndex:
+    # Plotly draws wall-clock times; dropping the zone keeps the city's local clock on the axis.
+    return index.tz_localize(None)
+
+
+def backup_figure(backup: HouseholdBackup, reserve_soc: float) -> go.Figure:
+    """Hourly load served by PV, the car and a PHEV engine (stacked), the load, and the car's SOC.
+
+    Parameters
+    ----------
+    backup : HouseholdBackup
+        The estimate; its ``hourly`` table gives kW per hour (= kWh in the hour) and SOC (0–1).
+    reserve_soc : float
+        The mobility reserve, drawn as a dashed line on the SOC axis [fraction].
+
+    Returns
+    -------
+    plotly.graph_objects.Figure
+        kW on the left axis, SOC in % on the right axis, local time on x.
+    """
+    hourly = backup.estimate.hourly
+    times = _local_times(hourly.index)
+    time_format = "%a %d %b %H:00"
+    figure = go.Figure()
+    sources = [
+        ("served_pv_kw", "pv", TEXT["v2h.trace_pv"], TEXT["v2h.hover_pv"]),
+        ("served_car_kw", "car", TEXT["v2h.trace_car"], TEXT["v2h.hover_car"]),
+        ("served_engine_kw", "engine", TEXT["v2h.trace_engine"], TEXT["v2h.hover_engine"]),
+        ("unserved_kw", "unserved", TEXT["v2h.trace_unserved"], TEXT["v2h.hover_unserved"]),
+    ]
+    for column, color, name, hover in sources:
+        values = hourly[column].to_numpy()
+        if column in ("served_engine_kw", "served_pv_kw") and not np.any(values > 0):
+            continue
+        figure.add_trace(go.Scatter(
+            x=times, y=values, name=name, stackgroup="served", line={"width": 0.5, "color": COLORS[color],
+                                                                      "shape": "hv"},
+            fillcolor=COLORS[color], hovertemplate=f"{hover}<extra></extra>",
+        ))
+    figure.add_trace(go.Scatter(
+        x=times, y=hourly["load_kw"], name=TEXT["v2h.trace_load"], mode="lines",
+        line={"color": COLORS["load"], "width": 1.5, "dash": "dot", "shape": "hv"},
+        hovertemplate=f"{TEXT['v2h.hover_load']}<extra></extra>",
+    ))
+    figure.add_trace(go.Scatter(
+        x=times, y=hourly["soc"] * 100, name=TEXT["v2h.trace_soc"], mode="lines", yaxis="y2",
+        line={"color": COLORS["soc"], "width": 2.5},
+        hovertemplate=f"{TEXT['v2h.hover_soc']}<extra></extra>",
+    ))
+    figure.add_trace(go.Scatter(
+        x=[times[0], times[-1]], y=[reserve_soc * 100] * 2, name=TEXT["v2h.trace_reserve"], mode="lines",
+        yaxis="y2", line={"color": COLORS["reserve"], "width": 1.5, "dash": "dash"},
+        hovertemplate=f"{TEXT['v2h.hover_reserve']}<extra></extra>",
+    ))
+    estimate = backup.estimate
+    if not estimate.lasts_whole_horizon:
+        end = times[0] + pd.Timedelta(hours=estimate.hours_of_backup)
+        figure.add_shape(type="line", x0=end, x1=end, y0=0, y1=1, yref="paper",
+                         line={"color": COLORS["unserved"], "width": 1.5})
+        figure.add_annotation(x=end, y=1, yref="paper", yanchor="bottom", showarrow=False, xanchor="left",
+                              text=TEXT["v2h.annotation_end"].format(hours=estimate.hours_of_backup),
+                              font={"color": COLORS["unserved"], "size": 12})
+    figure.update_layout(
+        height=GRAPH_HEIGHT_PX,
+        margin={"l": 60, "r": 60, "t": 60, "b": 50},
+        font={"family": FONT_FAMILY, "size": 13},
+        paper_bgcolor="#ffffff",
+        plot_bgcolor="#ffffff",
+        hovermode="x unified",
+        legend={"orientation": "h", "x": 0, "y": 1.02, "xanchor": "left", "yanchor": "bottom", "traceorder": "normal"},
+        xaxis={"title": {"text": TEXT["v2h.axis_time"].format(timezone=backup.city.timezone)},
+               "hoverformat": time_format, "showgrid": True, "gridcolor": "#eef1f4"},
+        yaxis={"title": {"text": TEXT["v2h.axis_kw"]}, "rangemode": "tozero", "gridcolor": "#eef1f4"},
+        yaxis2={"title": {"text": TEXT["v2h.axis_soc"]}, "overlaying": "y", "side": "right", "range": [0, 100],
+                "tickmode": "linear", "tick0": 0, "dtick": 25, "showgrid": False, "ticksuffix": " %"},
+    )
+    return figure

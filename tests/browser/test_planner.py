@@ -1,0 +1,145 @@
+"""The Planner in a real browser: keyboard sliders, the link that restores a view, bad input and reset."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from components import ids
+from components import scenario_controls as sc
+from components.text import TEXT
+from tests.browser.harness import save_screenshot, wait_for_dash
+
+pytestmark = pytest.mark.browser
+
+V2H_CARD = f"#{ids.PLANNER_KPIS} .kpi-v2h .kpi-value"
+DIESEL_CARD = f"#{ids.PLANNER_KPIS} .kpi-diesel .kpi-value"
+ERROR_BANNER = f"[id*='{ids.SCENARIO_ERROR}'][id*='{ids.PAGE_PLANNER}']"
+SUPPLY_V2H_TRACE = 2
+
+
+def control(page: Page, name: str):
+    dom_id = json.dumps(sc.control_id(ids.PAGE_PLANNER, name), sort_keys=True, separators=(",", ":"))
+    return page.locator(f"[id='{dom_id}']")
+
+
+def open_planner(page: Page, url: str) -> None:
+    page.goto(url)
+    wait_for_dash(page)
+    expect(page.locator(f"#{ids.PLANNER_KPIS} .kpi-card")).to_have_count(6)
+
+
+# Plotly keeps the drawn values, decoded, in the graph's _fullData.
+V2H_SUPPLY_SUM_JS = (
+    f"Array.from(document.querySelector('#{ids.PLANNER_SUPPLY} .js-plotly-plot')._fullData[{SUPPLY_V2H_TRACE}].y)"
+    ".reduce((a, b) => a + b, 0)"
+)
+
+
+def v2h_supply_mwh(page: Page) -> float:
+    return page.evaluate(f"() => {V2H_SUPPLY_SUM_JS}")
+
+
+def test_planner_loads_offline(
+    page: Page, live_server: str, console_errors: list[str], outside_requests: list[str]
+) -> None:
+    open_planner(page, f"{live_server}/planner")
+    expect(page.locator("h1")).to_have_text(TEXT["planner.title"])
+    expect(control(page, sc.START_DATE)).to_have_value("2011-03-11")
+    # Controls that do nothing for this outage are greyed out.
+    expect(control(page, sc.CUSTOM_OUTAGE)).to_be_disabled()
+    save_screenshot(page, "planner")
+    assert console_errors == []
+    assert outside_requests == []
+
+
+def test_a_slider_moved_by_keyboard_changes_a_kpi_and_a_chart(
+    page: Page, live_server: str, console_errors: list[str]
+) -> None:
+    open_planner(page, f"{live_server}/planner")
+    adoption = control(page, sc.V2H_ADOPTION).locator("[role=slider]")
+    expect(adoption).to_have_attribute("data-disabled", "")  # installed units until "Adoption share" is chosen
+    control(page, sc.V2H_MODE).get_by_text(TEXT["control.v2h_mode_adoption"]).click()
+    expect(page.locator(V2H_CARD)).to_have_text("0")  # adoption share 0 %: no V2H household
+    assert v2h_supply_mwh(page) == 0
+
+    adoption.focus()
+    adoption.press("PageUp")  # 0 % → 10 %
+
+    expect(page.locator(V2H_CARD)).not_to_have_text("0")
+    page.wait_for_function(f"() => {V2H_SUPPLY_SUM_JS} > 0")
+    page.wait_for_function("() => window.location.search.includes('v2h=0.1')")
+    assert console_errors == []
+
+
+def test_a_copied_link_reproduces_the_view(page: Page, live_server: str, console_errors: list[str]) -> None:
+    open_planner(page, f"{live_server}/planner")
+    diesel_before = page.inner_text(DIESEL_CARD)
+    thumb = control(page, sc.DIESEL_MULTIPLIER).locator("[role=slider]")
+    thumb.focus()
+    for _ in range(4):
+        thumb.press("ArrowRight")  # × 1 → × 2 in steps of 0.25
+    expect(page.locator(DIESEL_CARD)).not_to_have_text(diesel_before)
+    page.wait_for_function("() => window.location.search.includes('diesel=2')")
+    link = page.evaluate("() => window.location.href")
+
+    copy = page.context.new_page()
+    open_planner(copy, link)
+    expect(control(copy, sc.DIESEL_MULTIPLIER).locator("[role=slider]")).to_have_attribute("aria-valuenow", "2")
+    # Twice the diesel: twice the hours of diesel autonomy (131 h → 263 h for Saitama).
+    expect(copy.locator(DIESEL_CARD)).to_have_text("263 h")
+    expect(page.locator(f"#{ids.PLANNER_KPIS}")).to_have_text(copy.locator(f"#{ids.PLANNER_KPIS}").text_content())
+    copy.close()
+    assert console_errors == []
+
+
+def test_impossible_inputs_show_their_message_and_stay_on_screen(
+    page: Page, live_server: str, console_errors: list[str]
+) -> None:
+    open_planner(page, f"{live_server}/planner")
+    kpis_before = page.locator(f"#{ids.PLANNER_KPIS}").text_content()
+
+    start_date = control(page, sc.START_DATE)
+    start_date.fill("2011-02-30")
+    start_date.press("Enter")
+    banner = page.locator(ERROR_BANNER)
+    expect(banner).to_be_visible()
+    expect(banner).to_contain_text(
+        "Start date '2011-02-30': not a date in the form YYYY-MM-DD (day is out of range for month)")
+    expect(start_date).to_have_value("2011-02-30")
+
+    start_date.fill("2011-03-11")
+    resupply = control(page, sc.RESUPPLY_DELAY)
+    resupply.fill("-5")
+    resupply.press("Enter")
+    expect(banner).to_contain_text("Diesel resupply after [h] = -5: must be ≥ 0")
+    expect(resupply).to_have_value("-5")
+    # The results stay those of the last valid scenario.
+    expect(page.locator(f"#{ids.PLANNER_KPIS}")).to_have_text(kpis_before)
+
+    resupply.fill("48")
+    resupply.press("Enter")
+    expect(banner).to_be_hidden()
+    page.wait_for_function("() => window.location.search.includes('resupply=48')")
+    assert console_errors == []
+
+
+def test_reset_returns_to_the_city_defaults(page: Page, live_server: str, console_errors: list[str]) -> None:
+    open_planner(page, f"{live_server}/planner?city=saitama&pv=4&weather=clear")
+    expect(control(page, sc.PV_MULTIPLIER).locator("[role=slider]")).to_have_attribute("aria-valuenow", "4")
+    page.click(f"[id*='{ids.SCENARIO_RESET}']")
+    expect(control(page, sc.PV_MULTIPLIER).locator("[role=slider]")).to_have_attribute("aria-valuenow", "1")
+    page.wait_for_function("() => window.location.search === '?city=saitama&preset=tohoku-2011'")
+    assert console_errors == []
+
+
+def test_the_scenario_follows_to_the_overview(page: Page, live_server: str, console_errors: list[str]) -> None:
+    open_planner(page, f"{live_server}/planner?city=berlin&diesel=3")
+    diesel = page.inner_text(DIESEL_CARD)
+    page.click(f"#{ids.NAV} a:text-is('{TEXT['nav.overview']}')")
+    expect(page.locator(f"#{ids.OVERVIEW_KPIS} .kpi-diesel .kpi-value")).to_have_text(diesel)
+    page.wait_for_function("() => window.location.pathname === '/overview'"
+                           " && window.location.search.includes('diesel=3')")
+    assert console_errors == []
