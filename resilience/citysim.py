@@ -14,7 +14,15 @@ from resilience.kpis import CityKPIs, first_shortfall_hour
 from resilience.loads import facility_load_kw, household_load_kw
 from resilience.petrol import PetrolResult, simulate_petrol
 from resilience.records import FACILITY_TYPES, City, Scenario
-from resilience.scenarios import PRESETS, demand_factor, facility_grid_up, grid_share, outage_index, scenario_start
+from resilience.scenarios import (
+    PRESETS,
+    demand_factor,
+    facility_grid_up,
+    grid_share,
+    outage_index,
+    restored_in_hit_area,
+    scenario_start,
+)
 from resilience.solar import pv_ac_kw_per_kwp
 
 SOURCES = ("grid_kwh", "pv_kwh", "v2h_kwh", "generator_kwh", "battery_kwh")
@@ -175,6 +183,7 @@ def simulate(city: City, scenario: Scenario) -> Result:
     start = scenario_start(scenario)
     index = outage_index(scenario, city.timezone)
     share = grid_share(scenario, city, index)
+    restored = restored_in_hit_area(scenario, city, index)
     factor = demand_factor(scenario, index)
 
     normal_kw = household_load_kw(city.household_kwh_per_day, city.load_shape, index)
@@ -208,7 +217,7 @@ def simulate(city: City, scenario: Scenario) -> Result:
     )
     pv_kw = pv_per_kwp[:, None] * (np.array([f.pv_kwp for f in facilities], dtype=float) * scenario.pv_multiplier)
     grid_up = facility_grid_up(
-        share,
+        restored,
         np.array([district_position[f.district_id] for f in facilities], dtype=int),
         np.array([f.grid_quantile for f in facilities], dtype=float),
     )

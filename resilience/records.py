@@ -312,6 +312,10 @@ class Scenario(Record):
     duration_h: int = Field(default=168, ge=1, le=8760)
     custom_outage_h: float = Field(default=24.0, ge=0, description="custom preset: full outage length, h")
     custom_restoration_h: float = Field(default=12.0, ge=0, description="custom preset: linear restoration, h")
+    affected_district_ids: tuple[str, ...] | None = Field(
+        default=None,
+        description="districts the outage hits; None = the preset's own districts on its home city, else all",
+    )
     ev_stock_multiplier: float = Field(default=1.0, ge=0, le=100)
     v2h_adoption_share: float | None = Field(default=None, ge=0, le=1, description="share of EV households with V2H")
     reserve_soc: float | None = Field(default=None, ge=0, le=1)

@@ -100,6 +100,12 @@ class Preset:
         ... for this many hours from the start [h].
     stations_closed_share : float or None
         Share of filling stations that could not sell (0–1).
+    home_city : str or None
+        Bundled city where the event happened, if Kizuna ships it.
+    home_households_hit : tuple of (str, int)
+        ``(district id, households cut)`` of the real event in ``home_city``;
+        played on its home city the preset cuts only these households by
+        default. Empty: the whole city.
     """
 
     id: str
@@ -118,6 +124,8 @@ class Preset:
     petrol_resupply_share_of_normal: float | None = None
     petrol_resupply_reduced_h: float | None = None
     stations_closed_share: float | None = None
+    home_city: str | None = None
+    home_households_hit: tuple[tuple[str, int], ...] = ()
 
     def __post_init__(self):
         if self.start.tzinfo is not None or (self.start.minute, self.start.second) != (0, 0):
@@ -301,6 +309,8 @@ _PRESET_LIST = (
         ),
         fuel_note="Not applicable (no fuel shortage reported).",
         affected_customers=31_500,
+        home_city="berlin",
+        home_households_hit=(("09", 31_500),),  # 31,500 households (FACTS A4.1)
     ),
     Preset(
         id="berlin-johannisthal-2025",
@@ -327,6 +337,8 @@ _PRESET_LIST = (
         ),
         fuel_note="Not applicable.",
         affected_customers=_JOHANNISTHAL_BASE,
+        home_city="berlin",
+        home_households_hit=(("09", 43_000),),  # ~43,000 households (Feuerwehr, FACTS A4.2)
     ),
     Preset(
         id="berlin-southwest-2026",
@@ -355,6 +367,8 @@ _PRESET_LIST = (
         ),
         fuel_note="Generators refuelled by the fire brigade.",
         affected_customers=_SOUTHWEST_BASE,
+        home_city="berlin",
+        home_households_hit=(("06", 45_400),),  # 45,400 households (FACTS A4.3)
     ),
     Preset(
         id="custom",
@@ -531,6 +545,57 @@ def rolling_outage(index: pd.DatetimeIndex, groups: np.ndarray) -> np.ndarray:
     return out
 
 
+def hit_share(scenario: Scenario, city: City) -> np.ndarray:
+    """Share of each district's households the outage hits (0–1, shape (n_districts,)).
+
+    - ``scenario.affected_district_ids`` given: 1 for those districts, 0 for the others;
+    - else, a preset played on its home city: the real event's households in
+      each district it hit (e.g. 45,400 households in Steglitz-Zehlendorf for
+      Berlin's January 2026 outage) ÷ the district's households, at most 1;
+    - else every household of the city.
+
+    Raises
+    ------
+    KizunaInputError
+        For a district id the city does not have, or an empty selection.
+    """
+    ids = [d.id for d in city.districts]
+    chosen = scenario.affected_district_ids
+    if chosen is not None:
+        unknown = [d for d in chosen if d not in ids]
+        if unknown:
+            raise KizunaInputError(
+                f"scenario: affected_district_ids has '{unknown[0]}': must be districts of {city.id} "
+                f"({', '.join(ids)})"
+            )
+        if not chosen:
+            raise KizunaInputError("scenario: affected_district_ids is empty: choose at least one district")
+        return np.isin(ids, list(chosen)).astype(float)
+    preset = PRESETS[scenario.preset]
+    if preset.home_city == city.id and preset.home_households_hit:
+        hit = dict(preset.home_households_hit)
+        return np.array([min(1.0, hit.get(d.id, 0) / d.households) if d.households else 0.0
+                         for d in city.districts])
+    return np.ones(len(ids))
+
+
+def restored_in_hit_area(scenario: Scenario, city: City, index: pd.DatetimeIndex | None = None) -> np.ndarray:
+    """Share restored of the customers the outage hit, per district and hour (0–1, (n_hours, n_districts)).
+
+    The preset's curve (or, for rolling blackouts, 0 while a district's group
+    is cut and 1 otherwise) in the districts the outage hits, read at the start
+    of each hour; 1 in districts it does not hit. Critical facilities of a hit
+    district are taken to be inside the hit area (the cautious reading).
+    """
+    index = outage_index(scenario, city.timezone) if index is None else require_tz_aware(index)
+    hit = hit_share(scenario, city) > 0
+    if PRESETS[scenario.preset].kind == "rolling":
+        restored = np.where(rolling_outage(index, rolling_groups(city)), 0.0, 1.0)
+    else:
+        restored = np.repeat(restored_share(scenario, _hours_since_first(index))[:, None], len(hit), axis=1)
+    return np.where(hit[None, :], restored, 1.0)
+
+
 def grid_share(scenario: Scenario, city: City, index: pd.DatetimeIndex | None = None) -> np.ndarray:
     """``g_d(t)``: share of each district's customers with grid supply in each hour (MODEL §2).
 
@@ -547,16 +612,13 @@ def grid_share(scenario: Scenario, city: City, index: pd.DatetimeIndex | None = 
     Returns
     -------
     numpy.ndarray, shape (n_hours, n_districts)
-        Shares 0–1. Restoration and custom presets give every district the
-        curve read at the start of each hour; rolling blackouts give 0 for the
-        hours a district's group is cut and 1 otherwise.
+        Shares 0–1: ``g = 1 − h × (1 − r)`` with ``h`` the share of the
+        district's households the outage hits (:func:`hit_share`) and ``r`` the
+        share of them restored (:func:`restored_in_hit_area`): the preset's
+        curve read at the start of each hour, or 0/1 by rolling group.
     """
-    index = outage_index(scenario, city.timezone) if index is None else require_tz_aware(index)
-    n_districts = len(city.districts)
-    if PRESETS[scenario.preset].kind == "rolling":
-        return np.where(rolling_outage(index, rolling_groups(city)), 0.0, 1.0)
-    share = restored_share(scenario, _hours_since_first(index))
-    return np.repeat(share[:, None], n_districts, axis=1)
+    hit = hit_share(scenario, city)
+    return 1.0 - hit[None, :] * (1.0 - restored_in_hit_area(scenario, city, index))
 
 
 @lru_cache(maxsize=1)
