@@ -292,6 +292,8 @@ def export_tables(tables: CityTables, out: Path, fmt: Literal["csv", "xlsx"] = "
             elif table != "provenance" or rows:
                 _write_csv(out / table_file(table), header, rows)
     elif fmt == "xlsx":
+        # The importer recognises a workbook by its suffix, so an export always gets one.
+        out = out if out.suffix.lower() == ".xlsx" else out.with_name(out.name + ".xlsx")
         out.parent.mkdir(parents=True, exist_ok=True)
         _write_workbook(out, {t: v for t, v in tables_out.items() if t != "provenance" or v[1]})
     else:
