@@ -1,4 +1,4 @@
-"""Command line: ``python -m resilience survival|simulate|v2h|validate …``.
+"""Command line: ``python -m resilience survival|simulate|v2h|report|validate …``.
 
 Every problem with the input ends the command with exit status 2 and one line
 on stderr that names it; no traceback.
@@ -104,6 +104,23 @@ def run_v2h(args: argparse.Namespace) -> int:
     return 0
 
 
+def run_report(args: argparse.Namespace) -> int:
+    # The reports package pulls in plotly, kaleido and WeasyPrint: only this command needs them.
+    from reports.render import build_html, build_pdf
+
+    out = Path(args.out or f"report.{args.format or 'pdf'}")
+    report_format = args.format or ("html" if out.suffix.lower() in (".html", ".htm") else "pdf")
+    if not out.parent.is_dir():
+        raise KizunaInputError(f"--out = {str(out)!r}: no folder {str(out.parent)!r} to write it in")
+    scenario = _scenario_from_args(args)
+    if report_format == "pdf":
+        out.write_bytes(build_pdf(args.city, scenario, args.prepared_by))
+    else:
+        out.write_text(build_html(args.city, scenario, args.prepared_by), encoding="utf-8")
+    print(out)
+    return 0
+
+
 def run_validate(args: argparse.Namespace) -> int:
     from resilience.importing import main_validate
 
@@ -144,6 +161,16 @@ def build_parser() -> argparse.ArgumentParser:
     v2h.add_argument("--start", help="local start, e.g. 2011-03-11T14:00")
     v2h.add_argument("--hours", type=int, default=720)
     v2h.set_defaults(handler=run_v2h)
+
+    report = commands.add_parser("report", help="PDF briefing (or standalone HTML report) of a scenario")
+    report.add_argument("--city", default="saitama")
+    report.add_argument("--scenario", default="tohoku-2011", choices=PRESET_IDS)
+    report.add_argument("--hours", type=int, default=168)
+    report.add_argument("--start", help="local start, e.g. 2011-03-11T14:00 (default: the preset's)")
+    report.add_argument("--out", help="file to write (default: report.pdf or report.html)")
+    report.add_argument("--format", choices=("pdf", "html"), help="default: from --out's suffix, else pdf")
+    report.add_argument("--prepared-by", default="", help="name printed on the title page")
+    report.set_defaults(handler=run_report)
 
     validate = commands.add_parser("validate", help="check a city folder of CSVs or an Excel workbook")
     validate.add_argument("path")

@@ -1,0 +1,548 @@
+"""What a briefing says: its tables and the sentences of its executive summary, from one run.
+
+Every number printed here is read from :class:`resilience.citysim.Result` (its KPIs,
+``facility_summary`` and hourly tables), from the reference households'
+:func:`resilience.v2h_backup` estimates, or from the city's provenance table, and is
+printed in the format of the dashboard's KPI cards (:mod:`reports.formatting`), so a
+reader can find each figure of the summary again in a card or a table.
+The figures (images) are built by :mod:`reports.images`; the page layout lives in
+``reports/templates``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from components.archetypes import DEFAULT_VEHICLE_ID, Household, HouseholdBackup, household_backup
+from components.facility_table import facility_rows
+from components.kpi_cards import KpiCard, kpi_cards
+from components.text import TEXT
+from components.v2h_figures import backup_headline, usable_energy_formula, vehicle_name
+from reports import formatting as fmt
+from reports.exports import district_summary
+from reports.version import kizuna_version
+from resilience.citydata import load_city, load_districts_geojson, load_provenance
+from resilience.citysim import Result, simulate
+from resilience.kpis import CityKPIs
+from resilience.records import FACILITY_TYPES, Scenario
+from resilience.scenarios import PRESETS, scenario_start
+
+#: Reference households of the V2H section: (label, state of charge at the start, with rooftop PV).
+REFERENCE_SOC = 0.6
+#: The V2H estimate of a household is simulated for at least a day and at most 30 days (its page's range).
+HOUSEHOLD_HORIZON_H = (24, 720)
+#: Facility types as they read inside a sentence.
+TYPE_PHRASES = {
+    "hospital": "hospitals",
+    "water": "water supply",
+    "telecom": "telecom",
+    "shelter": "shelters",
+    "city_hall": "city halls",
+    "other": "other facilities",
+}
+#: Types whose phrase takes a singular verb ("water supply holds", "hospitals hold").
+SINGULAR_TYPES = frozenset({"water", "telecom"})
+TIME_FORMAT = "%d %b %H:%M"
+START_FORMAT = "%a %d %b %Y, %H:%M"
+MODEL_DOC = "docs/model.md"
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table as the template prints it: header, rows of text, which columns are numbers.
+
+    Attributes
+    ----------
+    columns : list of str
+    rows : list of list of str
+    numeric : list of bool
+        Right-align these columns.
+    row_classes : list of str
+        A CSS class per row ("" for none), e.g. ``"total"`` or ``"status-short"``.
+    """
+
+    columns: list[str]
+    rows: list[list[str]]
+    numeric: list[bool]
+    row_classes: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class ReferenceHousehold:
+    """A household of the V2H section and its estimate (via :func:`resilience.v2h_backup`).
+
+    Attributes
+    ----------
+    label : str
+    household : components.archetypes.Household
+    backup : components.archetypes.HouseholdBackup
+    formula : str
+        ``E = C × (SOC₀ − reserve) × η`` with its numbers.
+    """
+
+    label: str
+    household: Household
+    backup: HouseholdBackup = field(repr=False)
+    formula: str
+
+
+@dataclass(frozen=True)
+class Briefing:
+    """Everything a report prints, already formatted (the template only lays it out).
+
+    The ``result`` and ``households`` attributes carry what the figures are drawn from.
+    """
+
+    city_id: str
+    city_name: str
+    title: str
+    preset_title: str
+    scenario_line: str
+    event_source: str
+    event_curve: str
+    event_fuel: str
+    run_date: str
+    run_date_iso: str
+    prepared_by: str
+    version: str
+    summary: list[str]
+    cards: list[KpiCard]
+    districts: Table
+    facilities: Table
+    facility_counts: str
+    v2h_city: list[tuple[str, str]]
+    household_table: Table
+    households: list[ReferenceHousehold]
+    parameters: Table
+    estimated: Table
+    sourced: Table
+    methodology: list[str]
+    result: Result = field(repr=False)
+    peak_hour_time: str = ""
+
+
+def build_briefing(city_id: str, scenario: Scenario, *, prepared_by: str = "",
+                   run_date: dt.datetime | None = None, result: Result | None = None) -> Briefing:
+    """Assemble the briefing of a scenario played on a bundled city.
+
+    Parameters
+    ----------
+    city_id : str
+        A bundled city (``"saitama"``, ``"berlin"``).
+    scenario : resilience.records.Scenario
+    prepared_by : str
+        Name printed on the title page (may be empty).
+    run_date : datetime.datetime, optional
+        When the run was made (default: now, local time of this machine).
+    result : resilience.citysim.Result, optional
+        The run, if the caller has it already (e.g. the dashboard's cached result); it
+        must be of this city and scenario.
+
+    Returns
+    -------
+    Briefing
+
+    Raises
+    ------
+    KizunaInputError
+        For an unknown city or a scenario the engine rejects.
+    """
+    city = load_city(city_id)
+    result = result if result is not None else simulate(city, scenario)
+    run_date = run_date or dt.datetime.now().astimezone()
+    preset = PRESETS[scenario.preset]
+    start = scenario_start(scenario)
+    households = reference_households(result)
+    return Briefing(
+        city_id=city_id,
+        city_name=city.name,
+        title=f"{preset.title} on {city.name}",
+        preset_title=preset.title,
+        scenario_line=(f"Outage from {start.strftime(START_FORMAT)} ({city.timezone}), "
+                       f"{fmt.duration(scenario.duration_h)} simulated"),
+        event_source=preset.source_note,
+        event_curve=preset.curve_note,
+        event_fuel=preset.fuel_note,
+        run_date=run_date.strftime("%d %B %Y, %H:%M %Z").strip(),
+        run_date_iso=run_date.isoformat(timespec="seconds"),
+        prepared_by=prepared_by.strip(),
+        version=kizuna_version(),
+        summary=summary_sentences(result),
+        cards=kpi_cards(result),
+        districts=district_table(result, load_districts_geojson(city_id)),
+        facilities=facility_table(result),
+        facility_counts=_facility_counts(result),
+        v2h_city=v2h_city_rows(result),
+        household_table=household_table(households),
+        households=households,
+        parameters=parameter_table(scenario, result),
+        estimated=provenance_table(load_provenance(city_id), "estimated"),
+        sourced=provenance_table(load_provenance(city_id), "sourced"),
+        methodology=methodology(result),
+        result=result,
+        peak_hour_time=result.index[result.kpis.households_without_power_peak_hour].strftime(TIME_FORMAT),
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Executive summary
+# --------------------------------------------------------------------------------------------
+
+
+def summary_sentences(result: Result) -> list[str]:
+    """The key findings as sentences with numbers, one paragraph per topic.
+
+    Topics: households without power and restoration; the worst hour and the
+    household-hours lost; critical facilities (the first one short and each type);
+    diesel; V2H; petrol. Each number is a KPI of ``result.kpis`` (or a row of
+    ``result.facility_summary``) printed as the dashboard prints it.
+    """
+    return [
+        _households_sentence(result),
+        _peak_sentence(result),
+        _facilities_sentence(result),
+        _diesel_sentence(result),
+        _v2h_sentence(result),
+        _petrol_sentence(result.kpis),
+    ]
+
+
+def _households_sentence(result: Result) -> str:
+    k = result.kpis
+    total = sum(d.households for d in result.city.districts)
+    preset = PRESETS[result.scenario.preset]
+    start_share = 100.0 * k.households_without_power_start / total if total else 0.0
+    scenario = result.scenario
+    outage = (f"a custom outage ({fmt.decimal(scenario.custom_outage_h, 0)} h without grid, then "
+              f"{fmt.decimal(scenario.custom_restoration_h, 0)} h of restoration)" if scenario.preset == "custom"
+              else f"the {preset.title} outage")
+    return (
+        f"In {outage} played on {result.city.name}, {fmt.count(k.households_without_power_start)} "
+        f"of {fmt.count(total)} households ({fmt.percent(start_share)}) are without power at the start "
+        f"({result.index[0].strftime(TIME_FORMAT)}); {fmt.share(k.share_restored_end)} of households are back on "
+        f"the grid after {fmt.duration(k.horizon_h)}."
+    )
+
+
+def _peak_sentence(result: Result) -> str:
+    k = result.kpis
+    peak_hour = k.households_without_power_peak_hour
+    when = ("at the start" if peak_hour == 0
+            else f"in hour {peak_hour} ({result.index[peak_hour].strftime(TIME_FORMAT)})")
+    return (
+        f"The number of households without power is highest {when}, at "
+        f"{fmt.count(k.households_without_power_peak)}; over the run "
+        f"{fmt.count(k.household_hours_lost)} household-hours without power add up."
+    )
+
+
+def _facilities_sentence(result: Result) -> str:
+    k = result.kpis
+    summary = result.facility_summary
+    if summary.empty:
+        return "The city's data lists no critical facilities."
+    by_type = k.critical_autonomy_by_type_h
+    short_types = sorted((h, t) for t, h in by_type.items() if h is not None)
+    holding_types = [t for t in FACILITY_TYPES if t in by_type and by_type[t] is None]
+    holding = [TYPE_PHRASES[t] for t in holding_types]
+    served = f"Critical facilities receive {fmt.percent(k.critical_energy_served_pct)} of their energy over the run."
+    if k.critical_autonomy_h is None:
+        first = (f"Every critical facility keeps its load served for the whole run "
+                 f"({fmt.count(k.horizon_h)} h){_resupply_phrase(result)}.")
+        return f"{first} {served}"
+    first_rows = summary[summary["first_shortfall_h"] == k.critical_autonomy_h]
+    name = first_rows["name"].iloc[0]
+    at = f"hour {k.critical_autonomy_h} ({result.index[k.critical_autonomy_h].strftime(TIME_FORMAT)})"
+    if len(first_rows) > 1:
+        parts = [f"{len(first_rows)} critical facilities run short first, at {at}, among them {name}."]
+    else:
+        parts = [f"The first critical facility to run short is {name}, at {at}."]
+    typed = [f"{TYPE_PHRASES[t]} at hour {h}" for h, t in short_types]
+    if typed:
+        parts.append(f"By type, the first shortfall comes for {_join(typed)}.")
+    if holding:
+        verb = "holds" if len(holding) == 1 and holding_types[0] in SINGULAR_TYPES else "hold"
+        parts.append(f"{_capital(_join(holding))} {verb} for the whole run ({fmt.count(k.horizon_h)} h)"
+                     f"{_resupply_phrase(result)}.")
+    parts.append(served)
+    return " ".join(parts)
+
+
+def _resupply_phrase(result: Result) -> str:
+    """", on diesel with depot deliveries from hour 24 (140,000 L a day)" or an empty string."""
+    if not any(f.generator_kw > 0 for f in result.city.facilities):
+        return ""
+    diesel = result.city.diesel
+    delay = result.scenario.diesel_resupply_delay_h
+    delay = diesel.first_delivery_h if delay is None else delay
+    if diesel.delivery_litres_per_day <= 0 or diesel.depot_litres * result.scenario.diesel_stock_multiplier <= 0:
+        return ", with no diesel deliveries from the depot"
+    return (f", with diesel deliveries from the city depot from hour {fmt.count(delay)} "
+            f"(up to {fmt.count(diesel.delivery_litres_per_day)} L a day)")
+
+
+def _diesel_sentence(result: Result) -> str:
+    k = result.kpis
+    if _unlimited(k.diesel_autonomy_h):
+        return (f"No critical facility has a generator to burn diesel; the city holds "
+                f"{fmt.count(k.diesel_litres_start)} L of diesel.")
+    return (
+        f"Facility tanks and the city depot hold {fmt.count(k.diesel_litres_start)} L of diesel at the start and "
+        f"{fmt.count(k.diesel_litres_end)} L after {fmt.count(k.horizon_h)} h; without resupply that is "
+        f"{fmt.hours(k.diesel_autonomy_h)} of every generator running at its facility's critical load."
+    )
+
+
+def _v2h_sentence(result: Result) -> str:
+    k = result.kpis
+    if k.v2h_households <= 0:
+        return "No household has a V2H unit in this scenario."
+    scenario = result.scenario
+    reserve = scenario.reserve_soc if scenario.reserve_soc is not None else result.city.fleet.reserve_soc
+    load = (f"{fmt.decimal(scenario.essential_kwh_per_day)} kWh/day essential load"
+            if scenario.load_mode == "essential" else f"normal load ({fmt.decimal(result.city.household_kwh_per_day)} "
+                                                      f"kWh/day)")
+    text = (
+        f"{fmt.count(k.v2h_households)} households have a V2H unit; {fmt.count(k.v2h_households_covered)} of them "
+        f"have their car at home above the {fmt.share(reserve, 0)} mobility reserve at the start, holding "
+        f"{fmt.decimal(k.v2h_mwh_available)} MWh: {fmt.decimal(k.v2h_days_for_covered)} days of their {load}."
+    )
+    if k.v2h_households_covered > 0:
+        text += (f" If the outage did not end, half of the covered households would keep their load served for "
+                 f"{_backup_days(k.v2h_backup_days_median, k)}, and one in ten would run short within "
+                 f"{_backup_days(k.v2h_backup_days_p10, k)}.")
+    return text
+
+
+def _backup_days(days: float, k: CityKPIs) -> str:
+    horizon_days = k.horizon_h / fmt.HOURS_PER_DAY
+    if days >= horizon_days - 1e-6:
+        return f"the whole run ({fmt.days(horizon_days)})"
+    return fmt.days(days)
+
+
+def _petrol_sentence(k: CityKPIs) -> str:
+    return (
+        f"Filling stations hold {fmt.days(k.petrol_days_of_supply_start)} of petrol demand at the start and "
+        f"{fmt.days(k.petrol_days_of_supply_min)} at the lowest; at worst "
+        f"{fmt.percent(100.0 * k.stations_operating_share_min, 0)} of the stations can pump."
+    )
+
+
+def _unlimited(value: float | None) -> bool:
+    """True for +∞ (a figure with no limit, e.g. diesel autonomy without generators)."""
+    return value is not None and bool(np.isinf(value))
+
+
+def _join(items: list[str]) -> str:
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+# --------------------------------------------------------------------------------------------
+# Tables
+# --------------------------------------------------------------------------------------------
+
+
+def district_table(result: Result, geojson: dict | None = None) -> Table:
+    """Per district: households, peak without power, household-hours lost, V2H households, petrol days.
+
+    The last row is the city: its households, its own worst hour (not the sum of the
+    districts' worst hours), and the city-wide KPIs.
+    """
+    summary = district_summary(result)
+    local_names = _local_names(geojson)
+    with_local = any(local_names.get(i) for i in summary["district_id"])
+    columns = ["District", *(["Local name"] if with_local else []), "Households", "Peak without power",
+               "Household-hours lost", "V2H households", "Petrol days at start", "Petrol days, lowest"]
+    rows = []
+    for item in summary.itertuples(index=False):
+        rows.append([
+            item.name, *([local_names.get(item.district_id, "")] if with_local else []),
+            fmt.count(item.households), fmt.count(item.households_without_power_peak),
+            fmt.count(item.household_hours_lost), fmt.count(item.v2h_households),
+            fmt.cell(item.petrol_days_of_supply_start, 1), fmt.cell(item.petrol_days_of_supply_min, 1),
+        ])
+    k = result.kpis
+    rows.append([
+        "Whole city", *([""] if with_local else []), fmt.count(summary["households"].sum()),
+        fmt.count(k.households_without_power_peak), fmt.count(k.household_hours_lost), fmt.count(k.v2h_households),
+        fmt.cell(k.petrol_days_of_supply_start, 1), fmt.cell(k.petrol_days_of_supply_min, 1),
+    ])
+    numeric = [False] * (2 if with_local else 1) + [True] * 6
+    return Table(columns, rows, numeric, [""] * (len(rows) - 1) + ["total"])
+
+
+def _local_names(geojson: dict | None) -> dict[str, str]:
+    if not geojson:
+        return {}
+    names = {}
+    for feature in geojson.get("features", []):
+        properties = feature.get("properties") or {}
+        if properties.get("name_local"):
+            names[str(properties.get("district_id"))] = str(properties["name_local"])
+    return names
+
+
+def facility_table(result: Result) -> Table:
+    """The dashboard's facility rows (:func:`components.facility_table.facility_rows`) as a printed table."""
+    columns = [TEXT["facility.name"], TEXT["facility.type"], TEXT["facility.district"], TEXT["facility.status"],
+               "First shortfall [h]", "First shortfall at", TEXT["facility.fuel_hours_left"],
+               TEXT["facility.fuel_litres_end"], TEXT["facility.energy_served_pct"]]
+    rows, classes = [], []
+    for row in facility_rows(result):
+        never = row["first_shortfall_h"] is None
+        rows.append([
+            row["name"], row["type"], row["district"], row["status_label"],
+            TEXT["facility.never"] if never else fmt.count(row["first_shortfall_h"]),
+            "" if never else row["first_shortfall_time"],
+            fmt.cell(row["fuel_hours_left"], 1), fmt.cell(row["fuel_litres_end"], 0),
+            fmt.cell(row["energy_served_pct"], 1),
+        ])
+        classes.append(f"status-{row['status']}")
+    return Table(columns, rows, [False] * 4 + [True, False, True, True, True], classes)
+
+
+def _facility_counts(result: Result) -> str:
+    status = result.facility_summary["status"]
+    return (f"{len(status)} facilities (rows may aggregate several sites): {int((status == 'ok').sum())} never short, "
+            f"{int((status == 'recovered').sum())} short for a while and served again by the end, "
+            f"{int((status == 'short').sum())} still short at the end.")
+
+
+def v2h_city_rows(result: Result) -> list[tuple[str, str]]:
+    """City-wide V2H figures as (label, value) pairs, printed like the V2H card."""
+    k = result.kpis
+    scenario = result.scenario
+    adoption = ("installed units (city data)" if scenario.v2h_adoption_share is None
+                else f"{fmt.share(scenario.v2h_adoption_share)} of EV households")
+    return [
+        ("V2H units (households with a V2H unit)", fmt.count(k.v2h_households)),
+        ("Covered: car at home above the reserve at the start", fmt.count(k.v2h_households_covered)),
+        ("Energy the covered cars can deliver", f"{fmt.decimal(k.v2h_mwh_available)} MWh"),
+        ("That energy lasts the covered households", fmt.days(k.v2h_days_for_covered)),
+        ("Backup per covered household, median", _backup_days(k.v2h_backup_days_median, k)),
+        ("Backup per covered household, 10th percentile", _backup_days(k.v2h_backup_days_p10, k)),
+        ("EV stock", f"× {fmt.decimal(scenario.ev_stock_multiplier, 2)} today's"),
+        ("V2H units from", adoption),
+    ]
+
+
+def reference_households(result: Result) -> list[ReferenceHousehold]:
+    """A Nissan LEAF 40 kWh at 60 % state of charge without and with the city's typical rooftop PV.
+
+    Each is estimated by :func:`components.archetypes.household_backup` (which calls
+    :func:`resilience.v2h_backup` with the city fleet's efficiencies, as the V2H page
+    does) for the scenario's start, weather, load mode and reserve.
+    """
+    scenario = result.scenario
+    city = result.city
+    reserve = scenario.reserve_soc if scenario.reserve_soc is not None else city.fleet.reserve_soc
+    low, high = HOUSEHOLD_HORIZON_H
+    base = {
+        "city_id": city.id, "vehicle_id": DEFAULT_VEHICLE_ID, "soc_start": REFERENCE_SOC, "reserve_soc": reserve,
+        "v2h_kw": city.fleet.v2h_kw, "load_mode": scenario.load_mode,
+        "essential_kwh_per_day": scenario.essential_kwh_per_day, "weather": scenario.weather,
+        "start": scenario_start(scenario), "duration_h": int(np.clip(scenario.duration_h, low, high)),
+    }
+    pv_kwp = city.home_pv_kwp_per_system
+    households = []
+    for pv in (0.0, pv_kwp):
+        household = Household(**base, pv_kwp=pv)
+        backup = household_backup(household)
+        car = vehicle_name(backup.vehicle)
+        label = f"{car} at {fmt.share(REFERENCE_SOC, 0)}" + (f" + {fmt.decimal(pv)} kWp PV" if pv else ", no PV")
+        households.append(ReferenceHousehold(label, household, backup,
+                                             usable_energy_formula(backup, REFERENCE_SOC, reserve)))
+    return households
+
+
+def household_table(households: list[ReferenceHousehold]) -> Table:
+    """One row per reference household: usable energy, daily load, energy-only days, simulated backup."""
+    columns = ["Household", "Usable energy E [kWh]", "Load [kWh/day]", "E ÷ load [days]", "Simulated backup",
+               "Simulated [days]"]
+    rows = []
+    for item in households:
+        estimate = item.backup.estimate
+        hours_text, days_text = backup_headline(item.backup)
+        rows.append([
+            item.label, fmt.decimal(estimate.usable_kwh, 2), fmt.decimal(estimate.kwh_per_day, 2),
+            fmt.decimal(estimate.days_of_backup_energy, 2), hours_text, days_text,
+        ])
+    return Table(columns, rows, [False, True, True, True, False, False])
+
+
+def parameter_table(scenario: Scenario, result: Result) -> Table:
+    """The scenario's settings with the dashboard's control labels; unset ones say what applies."""
+    city = result.city
+    fleet = city.fleet
+    ration = scenario.petrol_ration_litres
+    preset_ration = PRESETS[scenario.preset].petrol_ration_litres
+    delay = scenario.diesel_resupply_delay_h
+
+    rows = [
+        (TEXT["control.city"], f"{city.name} ({city.id})"),
+        (TEXT["control.preset"], f"{PRESETS[scenario.preset].title} ({scenario.preset})"),
+        ("Start (local time)", scenario_start(scenario).strftime(START_FORMAT)
+         + ("" if scenario.start is not None else " (the event's)")),
+        (TEXT["control.duration_h"], fmt.count(scenario.duration_h)),
+        (TEXT["control.ev_stock_multiplier"], fmt.decimal(scenario.ev_stock_multiplier, 2)),
+        (TEXT["control.v2h_mode"], TEXT["control.v2h_mode_installed"] if scenario.v2h_adoption_share is None
+         else f"{fmt.share(scenario.v2h_adoption_share)} of EV households"),
+        (TEXT["control.reserve_soc_pct"], fmt.share(scenario.reserve_soc if scenario.reserve_soc is not None
+                                                    else fleet.reserve_soc, 0)
+         + ("" if scenario.reserve_soc is not None else " (city fleet)")),
+        (TEXT["control.load_mode"], TEXT[f"control.load_mode_{scenario.load_mode}"]),
+        (TEXT["control.essential_kwh_per_day"], fmt.decimal(scenario.essential_kwh_per_day, 1)),
+        (TEXT["control.diesel_stock_multiplier"], fmt.decimal(scenario.diesel_stock_multiplier, 2)),
+        (TEXT["control.diesel_resupply_delay_h"], fmt.count(delay) if delay is not None
+         else f"{fmt.count(city.diesel.first_delivery_h)} (city data)"),
+        (TEXT["control.petrol_ration_litres"], fmt.decimal(ration, 1) if ration is not None
+         else (f"{fmt.decimal(preset_ration, 1)} (the event's)" if preset_ration is not None
+               else f"{fmt.decimal(city.petrol.ration_litres_per_visit, 1)} (city data)")),
+        (TEXT["control.pv_multiplier"], fmt.decimal(scenario.pv_multiplier, 2)),
+        (TEXT["control.weather"], TEXT[f"control.weather_{scenario.weather}"]),
+    ]
+    if scenario.preset == "custom":
+        rows[4:4] = [(TEXT["control.custom_outage_h"], fmt.decimal(scenario.custom_outage_h, 1)),
+                     (TEXT["control.custom_restoration_h"], fmt.decimal(scenario.custom_restoration_h, 1))]
+    return Table(["Setting", "Value"], [list(r) for r in rows], [False, False])
+
+
+def provenance_table(provenance: pd.DataFrame, status: str) -> Table:
+    """The city's provenance rows of one status (``estimated`` or ``sourced``): what, where from or how."""
+    rows = []
+    for item in provenance[provenance["status"] == status].itertuples(index=False):
+        what = f"{item.table}.{item.column}"
+        row_id = item.row_id if isinstance(item.row_id, str) and item.row_id else ""
+        rows.append([what + (f" [{row_id}]" if row_id else ""), str(item.source_or_method)])
+    return Table(["Value", "Source or method"], rows, [False, False])
+
+
+def methodology(result: Result) -> list[str]:
+    """A few sentences on how the numbers are computed, pointing to ``docs/model.md``."""
+    city = result.city
+    return [
+        f"Kizuna steps through the outage hour by hour for every district of {city.name}. A restoration curve "
+        "from the real event (or the planner's custom outage) gives the share of each district's customers with "
+        "grid supply in every hour; households off the grid fall back to an essential load budget.",
+        "Households with a V2H unit run on their car down to a mobility reserve (usable energy "
+        "E = C × (SOC₀ − reserve) × η), at most the unit's power per hour; rooftop PV (pvlib, clear-sky "
+        "irradiance scaled to the city's typical yield) serves first and recharges the car, and a PHEV's engine "
+        "adds petrol-based energy. Households whose whole outage-mode load is met count as powered.",
+        "Each critical facility is dispatched grid → PV → generator → battery. Generators burn m × P + b litres "
+        "an hour (m = 0.262 L/kWh, b = 0.007 L/h per kW rated); the city depot delivers diesel by priority "
+        "(hospitals first, lowest tank first). Filling stations pump while their district has grid or they "
+        "have backup power, rationed per visit.",
+        f"Every formula, default and source is documented in {MODEL_DOC} of the Kizuna repository; the "
+        "estimated inputs of this city are listed above and can be replaced with local data.",
+    ]
