@@ -67,6 +67,8 @@ def _scenario_from_args(args: argparse.Namespace) -> Scenario:
     fields = {"preset": args.scenario, "duration_h": args.hours}
     if args.start:
         fields["start"] = _local_time(args.start)
+    if args.districts is not None:
+        fields["affected_district_ids"] = tuple(d.strip() for d in args.districts.split(",") if d.strip())
     return Scenario(**fields)
 
 
@@ -127,6 +129,15 @@ def run_validate(args: argparse.Namespace) -> int:
     return main_validate([args.path])
 
 
+def _add_scenario_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--city", default="saitama")
+    parser.add_argument("--scenario", default="tohoku-2011", choices=PRESET_IDS)
+    parser.add_argument("--hours", type=int, default=168)
+    parser.add_argument("--start", help="local start, e.g. 2011-03-11T14:00 (default: the preset's)")
+    parser.add_argument("--districts", help="comma-separated district ids the outage hits (default: the "
+                                            "event's own area on its home city, else the whole city)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m resilience", description="Kizuna's resilience engine.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
@@ -136,10 +147,7 @@ def build_parser() -> argparse.ArgumentParser:
     survival.set_defaults(handler=run_survival)
 
     sim = commands.add_parser("simulate", help="play an outage scenario on a city")
-    sim.add_argument("--city", default="saitama")
-    sim.add_argument("--scenario", default="tohoku-2011", choices=PRESET_IDS)
-    sim.add_argument("--hours", type=int, default=168)
-    sim.add_argument("--start", help="local start, e.g. 2011-03-11T14:00 (default: the preset's)")
+    _add_scenario_options(sim)
     sim.add_argument("--format", choices=("json", "csv"), default="json")
     sim.add_argument("--table", choices=("districts", "facilities", "city"), default="districts",
                      help="which hourly table --format csv prints")
@@ -163,10 +171,7 @@ def build_parser() -> argparse.ArgumentParser:
     v2h.set_defaults(handler=run_v2h)
 
     report = commands.add_parser("report", help="PDF briefing (or standalone HTML report) of a scenario")
-    report.add_argument("--city", default="saitama")
-    report.add_argument("--scenario", default="tohoku-2011", choices=PRESET_IDS)
-    report.add_argument("--hours", type=int, default=168)
-    report.add_argument("--start", help="local start, e.g. 2011-03-11T14:00 (default: the preset's)")
+    _add_scenario_options(report)
     report.add_argument("--out", help="file to write (default: report.pdf or report.html)")
     report.add_argument("--format", choices=("pdf", "html"), help="default: from --out's suffix, else pdf")
     report.add_argument("--prepared-by", default="", help="name printed on the title page")

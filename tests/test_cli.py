@@ -95,6 +95,7 @@ def test_simulate_hourly_csv_has_unit_suffixed_columns(capsys):
         (["v2h", "--battery-kwh", "-1"], ["battery_kwh = -1.0"]),
         (["v2h"], ["--vehicle", "--battery-kwh"]),
         (["v2h", "--vehicle", "nissan-leef-40"], ["nissan-leef-40", "nissan-leaf-40"]),
+        (["simulate", "--districts", "11101,99"], ["affected_district_ids has '99'"]),
         (["frobnicate"], ["frobnicate"]),
         ([], ["required"]),
     ],
@@ -102,6 +103,17 @@ def test_simulate_hourly_csv_has_unit_suffixed_columns(capsys):
 def test_bad_command_lines(capsys, argv, fragments):
     status, _, err = run(capsys, *argv)
     assert_one_line_error(status, err, *fragments)
+
+
+def test_simulate_only_the_chosen_districts(capsys):
+    status, out, _ = run(capsys, "simulate", "--city", "saitama", "--districts", "11101", "--hours", "24",
+                         "--format", "csv")
+    rows = [line.split(",") for line in out.strip().splitlines()]
+    header, rows = rows[0], rows[1:]
+    district, share = header.index("district_id"), header.index("grid_share")
+    assert status == 0
+    assert {float(r[share]) for r in rows if r[district] != "11101"} == {1.0}
+    assert min(float(r[share]) for r in rows if r[district] == "11101") == 0.0
 
 
 def test_v2h_reproduces_the_leaf_example(capsys):
