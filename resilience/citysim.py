@@ -225,11 +225,11 @@ def simulate(city: City, scenario: Scenario) -> Result:
         facilities, load_kw, pv_kw, grid_up, city.diesel,
         diesel_multiplier=scenario.diesel_stock_multiplier, resupply_delay_h=scenario.diesel_resupply_delay_h,
     )
-    kpis = city_kpis(city, scenario, share, households, run, petrol)
+    kpis = city_kpis(city, scenario, share, grid_up, households, run, petrol)
     return Result(city, scenario, index, share, grid_up, households, run, petrol, kpis)
 
 
-def city_kpis(city: City, scenario: Scenario, share: np.ndarray, households: HouseholdRun,
+def city_kpis(city: City, scenario: Scenario, share: np.ndarray, grid_up: np.ndarray, households: HouseholdRun,
               run: FacilityRun, petrol: PetrolResult) -> CityKPIs:
     """Reduce one run to the headline figures of MODEL §8."""
     n_hours = share.shape[0]
@@ -244,16 +244,20 @@ def city_kpis(city: City, scenario: Scenario, share: np.ndarray, households: Hou
     demand = run.demand_kwh.sum()
     without = households.households_without_power.sum(axis=1)
     household_counts = np.array([d.households for d in city.districts], dtype=float)
+    # Diesel figures count the facilities the outage reaches (those that lose the grid at some hour).
+    reached = [f for f, up in zip(city.facilities, grid_up.all(axis=0), strict=True) if not up]
     burn = sum(
         f.fuel_slope_l_per_kwh * min(f.critical_load_kw, f.generator_kw)
         + f.fuel_intercept_l_per_h_per_kw * f.generator_kw
-        for f in city.facilities if f.generator_kw > 0
+        for f in reached if f.generator_kw > 0
     )
     diesel_start = float(
-        sum(f.fuel_litres for f in city.facilities) * scenario.diesel_stock_multiplier
+        sum(f.fuel_litres for f in reached) * scenario.diesel_stock_multiplier
         + city.diesel.depot_litres * scenario.diesel_stock_multiplier
     )
-    diesel_end = float(run.fuel_litres[-1].sum() + run.depot_litres[-1]) if n_hours else diesel_start
+    reached_mask = ~grid_up.all(axis=0)
+    diesel_end = (float(run.fuel_litres[-1][reached_mask].sum() + run.depot_litres[-1])
+                  if n_hours else diesel_start)
     daily_petrol = petrol.wanted_litres.sum(axis=1) * 24.0
     petrol_days = np.divide(petrol.stock_litres.sum(axis=1), daily_petrol,
                             out=np.full(n_hours, np.inf), where=daily_petrol > 0)
@@ -271,7 +275,7 @@ def city_kpis(city: City, scenario: Scenario, share: np.ndarray, households: Hou
         households_without_power_peak_hour=int(without.argmax()),
         household_hours_lost=float(without.sum()),
         share_restored_end=float((share[-1] * household_counts).sum() / household_counts.sum()),
-        v2h_households=float(households.v2h_households.sum()),
+        v2h_households=households.v2h_households_hit,
         v2h_households_covered=households.households_covered,
         v2h_backup_days_median=households.backup_hours_median / 24.0,
         v2h_backup_days_p10=households.backup_hours_p10 / 24.0,

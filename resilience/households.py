@@ -101,14 +101,19 @@ class HouseholdRun:
         Counts [households, fractional]. Powered means the whole outage-mode
         load is met in that hour.
     v2h_households, v2h_households_at_home : array of shape (n_districts,)
+    v2h_households_hit : float
+        V2H households the outage reaches: per district, units × the district's
+        peak off-grid share, summed.
     usable_v2h_kwh : float
-        Energy the cars at home can deliver at the start, city-wide [kWh].
+        Energy the cars at home can deliver at the start, over the households
+        the outage reaches [kWh].
     backup_hours_median, backup_hours_p10 : float
         Hours a V2H household at home keeps its outage-mode load served if the
         outage never ends, over households (median, 10th percentile) [h],
         capped at the horizon.
     households_covered : float
-        V2H households whose car is at home above its reserve at the start.
+        V2H households the outage reaches whose car is at home above its
+        reserve at the start.
     """
 
     demand_kwh: np.ndarray
@@ -121,6 +126,7 @@ class HouseholdRun:
     households_without_power: np.ndarray
     v2h_households: np.ndarray
     v2h_households_at_home: np.ndarray
+    v2h_households_hit: float
     usable_v2h_kwh: float
     backup_hours_median: float
     backup_hours_p10: float
@@ -250,7 +256,9 @@ def simulate_households(
 
     soc_start = cohorts.soc0
     usable = usable_energy_kwh(cohorts.capacity_kwh, soc_start, reserve, fleet.discharge_efficiency)
-    city_weights = weights.sum(axis=0)
+    # City-wide V2H figures count the households the outage reaches: a district's peak off-grid share.
+    exposed = (1.0 - grid_share).max(axis=0) if n_hours else np.zeros(n_districts)
+    city_weights = (weights * exposed[:, None]).sum(axis=0)
     backup_hours = hours_fully_served(
         np.broadcast_to(outage_load_kw[:, None], served[:, :, -1].shape), served[:, :, -1]
     )
@@ -264,6 +272,7 @@ def simulate_households(
         households_powered_by_backup=powered,
         households_without_power=np.maximum(households_off - powered, 0.0),
         v2h_households=bev_units + phev_units,
+        v2h_households_hit=float(((bev_units + phev_units) * exposed).sum()),
         v2h_households_at_home=(bev_units + phev_units) * at_home,
         usable_v2h_kwh=float((city_weights * usable).sum()),
         backup_hours_median=weighted_quantile(backup_hours, city_weights, 0.5),

@@ -47,7 +47,7 @@ class CityKPIs:
     share_restored_end : float
         Households with grid in the last hour [fraction].
     v2h_households : float
-        Households with a V2H unit [households].
+        Households with a V2H unit that the outage reaches [households].
     v2h_households_covered : float
         Of those, cars at home above the reserve at the start.
     v2h_backup_days_median, v2h_backup_days_p10 : float
@@ -58,10 +58,11 @@ class CityKPIs:
     v2h_days_for_covered : float
         ``v2h_mwh_available`` ÷ the covered households' daily outage-mode demand [days].
     diesel_litres_start, diesel_litres_end : float
-        Diesel in tanks plus depot [L].
+        Diesel in the tanks of the facilities the outage reaches (those that
+        lose the grid at some hour) plus the depot [L].
     diesel_autonomy_h : float
-        Diesel at the start ÷ the burn of every generator serving its critical
-        load [h].
+        Diesel at the start ÷ the burn of those facilities' generators serving
+        their critical load [h].
     petrol_days_of_supply_start, petrol_days_of_supply_min : float
         City-wide station stock ÷ daily demand [days].
     stations_operating_share_min : float

@@ -47,3 +47,14 @@ def test_the_planner_can_choose_the_districts():
 def test_bad_district_choices_are_named(districts, fragment):
     with pytest.raises(KizunaInputError, match=fragment):
         simulate(SAITAMA, Scenario(preset="tohoku-2011", duration_h=24, affected_district_ids=districts))
+
+
+def test_city_wide_v2h_and_diesel_figures_count_only_what_the_outage_reaches():
+    whole = simulate(BERLIN, Scenario(preset="tohoku-2011", duration_h=48)).kpis
+    one = simulate(BERLIN, Scenario(preset="tohoku-2011", duration_h=48, affected_district_ids=("06",))).kpis
+    steglitz = next(d for d in BERLIN.districts if d.id == "06")
+    assert one.v2h_households == pytest.approx(min(steglitz.v2h_units, steglitz.bev_count + steglitz.phev_count))
+    assert one.v2h_households < whole.v2h_households
+    assert one.v2h_mwh_available < whole.v2h_mwh_available
+    tanks_06 = sum(f.fuel_litres for f in BERLIN.facilities if f.district_id == "06")
+    assert one.diesel_litres_start == pytest.approx(tanks_06 + BERLIN.diesel.depot_litres)
