@@ -18,11 +18,14 @@ from pathlib import Path
 from typing import Any
 
 import dash
-from dash import ALL, Dash, Input, Output, State, ctx, dcc, html, no_update
+from dash import ALL, MATCH, Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from components import ids
 from components import scenario_controls as controls
 from components.background import background_callback_manager, worker_celery_app
+from components.downloads import download_bar
+from components.downloads import register_callbacks as register_download_callbacks
+from components.hit_area import default_area_hint, district_options
 from components.scenario_controls import problem_list, sync_controls
 from components.text import TEXT
 from components.url_state import COMPARE_PARAM, MAP_PARAM, decode_query, default_view, encode_query
@@ -64,6 +67,7 @@ def create_app() -> Dash:
     )
     app.layout = _layout
     _register_state_callbacks(app)
+    register_download_callbacks(app)
     return app
 
 
@@ -77,6 +81,7 @@ def _layout() -> html.Div:
             dcc.Store(id=ids.URL_QUERY, storage_type="memory"),
             dcc.Store(id=ids.URL_WRITTEN, storage_type="memory"),
             _top_bar(),
+            download_bar(),
             html.Main(
                 id=ids.PAGE_CONTENT,
                 className="page",
@@ -152,20 +157,23 @@ def sync_scenario(state: dict | None, values: list, resets: list, ready: list) -
     """The scenario controls of the page on screen and the shared state, kept in step.
 
     Called with the controls present on the page (pattern-matching ids): none on pages
-    without scenario controls, where it changes nothing.
+    without scenario controls, where it changes nothing. Whenever the controls are set
+    from the state, the "Districts hit" list also gets the city's districts as options
+    and the line saying what an empty choice means.
 
     Returns
     -------
     tuple
         ``(state, control values, disabled flags per disableable control, banner children,
-        banner hidden, ready flags)``.
+        banner hidden, ready flags, district options, empty-choice hints)``.
     """
     control_ids = [item["id"] for item in ctx.inputs_list[1]]
     disable_ids = [[item["id"] for item in ctx.outputs_list[2 + k]] for k in range(len(_DISABLEABLE))]
     n_banners, n_ready = len(ctx.outputs_list[2 + len(_DISABLEABLE)]), len(ready)
+    n_district_lists, n_hints = len(ctx.outputs_list[-2]), len(ctx.outputs_list[-1])
     if not control_ids:
         return (no_update, [], *([[]] * len(_DISABLEABLE)), [no_update] * n_banners, [no_update] * n_banners,
-                [no_update] * n_ready)
+                [no_update] * n_ready, [no_update] * n_district_lists, [no_update] * n_hints)
 
     by_name = {control_id["name"]: value for control_id, value in zip(control_ids, values, strict=True)}
     trigger = ctx.triggered_id
@@ -179,6 +187,8 @@ def sync_scenario(state: dict | None, values: list, resets: list, ready: list) -
     disabled = controls.disabled_controls(effective)
     disabled_out = [[disabled[i["name"]] for i in group] for group in disable_ids]
     banner = problem_list(result.problems)
+    options = district_options(shown[controls.CITY]) if shown else no_update
+    hint = default_area_hint(shown[controls.CITY], shown[controls.PRESET]) if shown else no_update
     return (
         result.state if result.state is not None else no_update,
         value_out,
@@ -186,7 +196,16 @@ def sync_scenario(state: dict | None, values: list, resets: list, ready: list) -
         [banner] * n_banners,
         [not result.problems] * n_banners,
         [True] * n_ready,
+        [options] * n_district_lists,
+        [hint] * n_hints,
     )
+
+
+def choose_whole_city(n_clicks: int | None, options: list[dict] | None) -> Any:
+    """The "Whole city" button: every district of the list chosen (the sync callback then stores them)."""
+    if not n_clicks or not options:
+        return no_update
+    return [option["value"] for option in options]
 
 
 def sync_view(view: dict | None, values: list, ready: list) -> tuple:
@@ -261,12 +280,21 @@ def _register_state_callbacks(app: Dash) -> None:
         Output({"type": ids.SCENARIO_ERROR, "page": ALL}, "children"),
         Output({"type": ids.SCENARIO_ERROR, "page": ALL}, "hidden"),
         Output({"type": ids.SCENARIO_READY, "page": ALL}, "data"),
+        Output({"type": ids.SCENARIO_CONTROL, "page": ALL, "name": controls.DISTRICTS}, "options"),
+        Output({"type": ids.SCENARIO_HIT_HINT, "page": ALL}, "children"),
         Input(ids.SCENARIO_STORE, "data"),
         Input(control, "value"),
         Input({"type": ids.SCENARIO_RESET, "page": ALL}, "n_clicks"),
         State({"type": ids.SCENARIO_READY, "page": ALL}, "data"),
         prevent_initial_call="initial_duplicate",
     )(sync_scenario)
+    app.callback(
+        Output({"type": ids.SCENARIO_CONTROL, "page": MATCH, "name": controls.DISTRICTS}, "value",
+               allow_duplicate=True),
+        Input({"type": ids.SCENARIO_WHOLE_CITY, "page": MATCH}, "n_clicks"),
+        State({"type": ids.SCENARIO_CONTROL, "page": MATCH, "name": controls.DISTRICTS}, "options"),
+        prevent_initial_call=True,
+    )(choose_whole_city)
     view_control = {"type": ids.VIEW_CONTROL, "page": ALL, "name": ALL}
     app.callback(
         Output(ids.VIEW_STORE, "data", allow_duplicate=True),

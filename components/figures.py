@@ -77,7 +77,7 @@ MAP_METRICS: dict[str, MapMetric] = {
     "backup": MapMetric("metric.backup", "metric.backup_explain", "households_powered_by_backup"),
     "v2h-energy": MapMetric("metric.v2h_energy", "metric.v2h_energy_explain", "v2h_kwh", scale=1 / KWH_PER_MWH,
                             cumulative=True, number_format=",.2f"),
-    "petrol-days": MapMetric("metric.petrol_days", "metric.petrol_days_explain", "petrol_days_of_supply",
+    "petrol-days": MapMetric("metric.petrol_days", "metric.petrol_days_explain", "petrol_supply_days",
                              number_format=".1f"),
 }
 DEFAULT_MAP_METRIC = "without-power"

@@ -25,6 +25,7 @@ from typing import Any
 from dash import dcc, html
 
 from components import ids
+from components.hit_area import chosen_districts, default_area_hint, district_options, hit_area_line
 from components.text import TEXT
 from resilience.citydata import list_cities, load_city
 from resilience.errors import KizunaInputError
@@ -39,6 +40,7 @@ START_DATE_FORMAT = "%Y-%m-%d"
 # Control names: the ``name`` key of a control's id.
 CITY = "city"
 PRESET = "preset"
+DISTRICTS = "affected_district_ids"
 START_DATE = "start_date"
 START_HOUR = "start_hour"
 DURATION = "duration_h"
@@ -61,7 +63,7 @@ V2H_ADOPTION_SHARE = "adoption"
 
 #: Every control, in the order the planner shows them.
 CONTROL_NAMES: tuple[str, ...] = (
-    CITY, PRESET, START_DATE, START_HOUR, DURATION, CUSTOM_OUTAGE, CUSTOM_RESTORATION,
+    CITY, PRESET, DISTRICTS, START_DATE, START_HOUR, DURATION, CUSTOM_OUTAGE, CUSTOM_RESTORATION,
     EV_MULTIPLIER, V2H_MODE, V2H_ADOPTION, RESERVE, ESSENTIAL, LOAD_MODE,
     DIESEL_MULTIPLIER, RESUPPLY_DELAY, PETROL_RATION, PV_MULTIPLIER, WEATHER,
 )
@@ -71,6 +73,7 @@ _RESTARTING_CONTROLS = frozenset({CITY, PRESET})
 #: Scenario field → the control label used in messages.
 _FIELD_LABEL_KEYS = {
     "preset": "control.preset",
+    "affected_district_ids": "control.affected_district_ids",
     "start": "control.start_date",
     "duration_h": "control.duration_h",
     "custom_outage_h": "control.custom_outage_h",
@@ -147,6 +150,7 @@ def control_values(state: Mapping[str, Any]) -> dict[str, Any]:
     return {
         CITY: state["city"],
         PRESET: scenario.preset,
+        DISTRICTS: list(scenario.affected_district_ids or ()),
         START_DATE: start.strftime(START_DATE_FORMAT),
         START_HOUR: start.hour,
         DURATION: scenario.duration_h,
@@ -182,9 +186,9 @@ def state_from_controls(
     """The shared state that the controls on screen describe.
 
     Controls that are not on the page keep the previous state's value. Changing the
-    city or the preset starts the outage afresh: the preset's real start and proposed
-    horizon (a city of another country also switches to its own default preset, unless
-    the preset is the custom one). A value equal to the city's own data is stored as
+    city or the preset starts the outage afresh: the preset's real start, proposed
+    horizon and own hit area (a city of another country also switches to its own
+    default preset, unless the preset is the custom one). A value equal to the city's own data is stored as
     ``None``, which keeps links short and follows the city if its data change.
 
     Parameters
@@ -215,11 +219,17 @@ def state_from_controls(
         preset_id = values.get(PRESET, fields["preset"])
         if changed == CITY and preset_id != "custom" and PRESETS[preset_id].country != city.country:
             preset_id = default_preset(city_id)
-        fields.update(preset=preset_id, start=None, duration_h=PRESETS[preset_id].default_duration_h)
+        fields.update(preset=preset_id, start=None, duration_h=PRESETS[preset_id].default_duration_h,
+                      affected_district_ids=None)
         return _validated(city_id, fields)
 
     problems: list[str] = []
     fields.update(_direct_fields(values))
+    if DISTRICTS in values:
+        try:
+            fields["affected_district_ids"] = chosen_districts(city, values[DISTRICTS])
+        except KizunaInputError as error:
+            problems.extend(error.problems)
     if START_DATE in values or START_HOUR in values:
         start = _start_from_controls(values, fields, problems)
         if start is not None:
@@ -337,6 +347,21 @@ def scenario_summary(state: Mapping[str, Any]) -> str:
     )
 
 
+def scenario_header(state: Mapping[str, Any], *, notes: bool = False) -> list[html.Span]:
+    """The lines that sum up a scenario on a page: city, outage and hours; where it hits; optionally its sources.
+
+    Raises
+    ------
+    KizunaInputError
+        For districts the city does not have (as the simulation does).
+    """
+    lines = [html.Span(scenario_summary(state), className="summary-main"),
+             html.Span(hit_area_line(state), className="summary-hit")]
+    if notes:
+        lines.extend(html.Span(note, className="summary-note") for note in scenario_notes(state))
+    return lines
+
+
 def scenario_notes(state: Mapping[str, Any]) -> list[str]:
     """Where the outage curve comes from and the fuel situation of the real event."""
     preset = PRESETS[state_scenario(state).preset]
@@ -450,6 +475,7 @@ def planner_controls(page: str) -> html.Div:
                                                 value=values[CITY], clearable=False, searchable=False)),
                 _field(page, PRESET, dcc.Dropdown(id=control_id(page, PRESET), options=preset_options(),
                                                   value=values[PRESET], clearable=False, searchable=False)),
+                districts_field(page, values),
                 html.Div(className="field-row", children=[
                     _field(page, START_DATE, dcc.Input(id=control_id(page, START_DATE), type="text",
                                                        value=values[START_DATE], debounce=True,
@@ -501,6 +527,34 @@ def planner_controls(page: str) -> html.Div:
             *sync_stores(page),
         ],
     )
+
+
+def districts_field(page: str, values: Mapping[str, Any]) -> html.Div:
+    """The "Districts hit" multi-select, a "Whole city" button and what an empty choice means.
+
+    The options and the explanation follow the city and the preset (the sync callback
+    sets them with the control values). The choice is sent when the list closes, so
+    picking several districts runs one simulation.
+    """
+    label = html.Label(TEXT[f"control.{DISTRICTS}"], htmlFor=_dom_id(page, DISTRICTS), className="field-label")
+    whole_city = html.Button(TEXT["control.whole_city"], id={"type": ids.SCENARIO_WHOLE_CITY, "page": page},
+                             type="button", className="button button-secondary button-small")
+    dropdown = dcc.Dropdown(id=control_id(page, DISTRICTS), options=district_options(values[CITY]),
+                            value=values[DISTRICTS], multi=True, clearable=True, searchable=True, debounce=True,
+                            closeOnSelect=False, placeholder=TEXT[f"control.{DISTRICTS}_placeholder"],
+                            labels=dropdown_labels())
+    hint = html.Span(default_area_hint(values[CITY], values[PRESET]),
+                     id={"type": ids.SCENARIO_HIT_HINT, "page": page}, className="field-hint")
+    return html.Div(className=f"field field-{DISTRICTS}", children=[
+        html.Div(className="field-label-row", children=[label, whole_city]), dropdown, hint,
+    ])
+
+
+def dropdown_labels() -> dict[str, str]:
+    """The texts a Dash 4 dropdown shows (select all, search, …), from :data:`components.text.TEXT`."""
+    keys = ("select_all", "deselect_all", "selected_count", "search", "clear_search", "clear_selection",
+            "no_options_found")
+    return {key: TEXT[f"dropdown.{key}"] for key in keys}
 
 
 def sync_stores(page: str) -> list[dcc.Store]:

@@ -90,6 +90,29 @@ TEXT = MappingProxyType(
         "control.problem_date": "Start date '{value}': not a date in the form YYYY-MM-DD ({reason})",
         "control.problem_hour": "Start hour '{value}': must be a whole hour from 0 to 23",
         "control.problem_number": "{label}: a number is required",
+        "control.affected_district_ids": "Districts hit",
+        "control.affected_district_ids_placeholder": "The outage's own area",
+        "control.whole_city": "Whole city",
+        "control.problem_districts": (
+            "Districts hit: {city} has no district '{district}'; its districts are {districts}"
+        ),
+        "dropdown.select_all": "Select all",
+        "dropdown.deselect_all": "Deselect all",
+        "dropdown.selected_count": "{num_selected} selected",
+        "dropdown.search": "Search",
+        "dropdown.clear_search": "Clear search",
+        "dropdown.clear_selection": "Clear selection",
+        "dropdown.no_options_found": "No options found",
+        "hit.line": "Hit: {area} — {households:,.0f} households{note}",
+        "hit.note_chosen": " (chosen in the Planner)",
+        "hit.note_event": " (the real event's area)",
+        "hit.note_city": "",
+        "hit.note_rolling": ", cut in rotating groups",
+        "hit.whole_city": "the whole city",
+        "hit.all_but": "{count} of {total} districts, all but {spared}",
+        "hit.district_share": "{name}: {hit:,.0f} of {of:,} households",
+        "hit.hint_event": "Empty = the real event's own area — {area}.",
+        "hit.hint_city": "Empty = the whole city — {households:,.0f} households.",
         "scenario.summary": "{city} · {preset} · from {start} for {hours:,} h",
         "scenario.source": "Outage curve: {source}",
         "scenario.fuel": "Fuel situation in the real event: {fuel}",
@@ -539,5 +562,35 @@ TEXT = MappingProxyType(
             "Facilities: the city's inventory bundled with Kizuna; About & data lists each figure's source and "
             "marks the estimated ones."
         ),
+        # Downloads and scenario files (components/downloads.py)
+        "download.scenario": "Scenario: {summary}",
+        "download.menu": "Download ▾",
+        "download.prepared_by": "Prepared by (printed on the report's title page)",
+        "download.prepared_by_placeholder": "e.g. Crisis desk, city hall",
+        "download.group_report": "Report",
+        "download.group_data": "Data",
+        "download.pdf": "PDF briefing",
+        "download.html": "HTML report",
+        "download.csv_districts": "Districts hourly (CSV)",
+        "download.csv_facilities": "Facilities hourly (CSV)",
+        "download.csv_city": "City totals hourly (CSV)",
+        "download.xlsx": "Excel workbook",
+        "download.preparing": "Preparing the file… (a report takes a few seconds)",
+        "download.hint": (
+            "All files are of the scenario named in the bar. The report explains every figure and credits its data "
+            "(MLIT N03, Amt für Statistik Berlin-Brandenburg, Open EV Data, ENTSO-E/OPSD). CSV columns carry their "
+            "unit; the workbook adds the scenario, the KPIs and the summaries."
+        ),
+        "download.error_heading": "The file could not be made:",
+        "scenario_file.save": "Save scenario",
+        "scenario_file.load": "Load scenario…",
+        "scenario_file.load_hint": "Open a scenario saved with “Save scenario” (.kizuna.json)",
+        "scenario_file.load_error": "{filename} could not be opened; the scenario on screen is unchanged:",
+        "scenario_file.unnamed": "The file",
+        "download.survival_label": "Download the sweep:",
+        "download.survival_starts": "Hours carried per start (CSV)",
+        "download.survival_curve": "Probability curve (CSV)",
+        "download.v2h_label": "Download:",
+        "download.v2h_hourly": "Hourly table (CSV)",
     }
 )

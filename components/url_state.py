@@ -1,9 +1,10 @@
 """The shared state in the URL's query string, and back.
 
-A link such as ``/planner?city=saitama&preset=tohoku-2011&v2h=0.1&diesel=2`` holds the
-whole view: the city, the scenario (only the values that differ from the preset's
-defaults, under short readable names) and the view options (the map's metric, the
-scenarios compared). :func:`decode_query` reads such a link back; a value it cannot use
+A link such as ``/planner?city=saitama&preset=tohoku-2011&districts=11101,11103&v2h=0.1``
+holds the whole view: the city, the scenario (only the values that differ from the
+preset's defaults, under short readable names; ``districts`` lists the districts hit,
+comma-separated, and is absent for the preset's own area) and the view options (the
+map's metric, the scenarios compared). :func:`decode_query` reads such a link back; a value it cannot use
 is reported with a specific message and replaced by its default, and the rest of the
 link still applies.
 
@@ -28,8 +29,10 @@ from components.scenario_controls import (
     preset_scenario,
 )
 from components.text import TEXT
+from resilience.citydata import load_city
 from resilience.errors import KizunaInputError
 from resilience.records import Scenario
+from resilience.scenarios import hit_share
 
 CITY_PARAM = "city"
 MAP_PARAM = "map"
@@ -37,6 +40,7 @@ COMPARE_PARAM = "compare"
 #: Query parameter → Scenario field, in the order they are written.
 SCENARIO_PARAMS: dict[str, str] = {
     "preset": "preset",
+    "districts": "affected_district_ids",
     "start": "start",
     "h": "duration_h",
     "outage": "custom_outage_h",
@@ -54,6 +58,7 @@ SCENARIO_PARAMS: dict[str, str] = {
 }
 _TEXT_FIELDS = frozenset({"preset", "load_mode", "weather"})
 _INTEGER_FIELDS = frozenset({"duration_h"})
+_LIST_FIELDS = frozenset({"affected_district_ids"})
 #: Characters left readable in a link (the start's colon, the comma of a list).
 _SAFE = ":,"
 
@@ -159,6 +164,8 @@ def decode_query(search: str | None, cities: Sequence[str]) -> DecodedQuery:
         try:
             value = _parse(name, raw)
             checked = Scenario(preset=preset_id, **{name: value})
+            if name in _LIST_FIELDS:
+                hit_share(checked, load_city(city_id))  # raises for a district the city does not have
         except (KizunaInputError, ValueError) as error:
             messages = error.problems if isinstance(error, KizunaInputError) else [str(error)]
             problems.extend(_problem(param, raw, message) for message in messages)
@@ -198,6 +205,8 @@ def _parse(name: str, raw: str) -> Any:
             raise ValueError(TEXT["url.problem_start"].format(reason=error)) from None
     if text == "":
         return None
+    if name in _LIST_FIELDS:
+        return tuple(part.strip() for part in text.split(",") if part.strip())
     try:
         number = float(text)
     except ValueError:
@@ -208,6 +217,8 @@ def _parse(name: str, raw: str) -> Any:
 
 
 def _format(value: Any) -> str:
+    if isinstance(value, tuple):
+        return ",".join(value)
     if isinstance(value, dt.datetime):
         timespec = "minutes" if value.second == 0 and value.microsecond == 0 else "auto"
         return value.isoformat(timespec=timespec)

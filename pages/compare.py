@@ -22,8 +22,8 @@ from components.scenario_controls import (
     apply_variant,
     error_banner,
     problem_list,
+    scenario_header,
     scenario_picker,
-    scenario_summary,
 )
 from components.text import TEXT
 from resilience.errors import KizunaInputError
@@ -131,7 +131,7 @@ def show_comparison(state: dict | None, view: dict | None) -> tuple:
         comparison_figure({lab: h["v2h_kwh"] / KWH_PER_MWH for lab, h in zip(labels, hourly, strict=True)},
                           y_title=TEXT["chart.mw"], number_format=",.3f"),
     ]
-    return (scenario_summary(state), _table(labels, kpi_comparison_rows(results)), *figures, [], True)
+    return (scenario_header(state), _table(labels, kpi_comparison_rows(results)), *figures, [], True)
 
 
 def _table(labels: list[str], rows: list[ComparisonRow]) -> html.Table:

@@ -25,7 +25,7 @@ from components.figures import (
 )
 from components.kpi_cards import kpi_card_row, kpi_cards
 from components.results_cache import simulation
-from components.scenario_controls import error_banner, problem_list, scenario_notes, scenario_picker, scenario_summary
+from components.scenario_controls import error_banner, problem_list, scenario_header, scenario_picker
 from components.text import TEXT
 from resilience.citydata import load_districts_geojson
 from resilience.errors import KizunaInputError
@@ -134,10 +134,8 @@ def show_results(state: dict | None, hour: int | None) -> tuple:
         banner = html.Div(problem_list(error.problems), className="error-banner", role="alert")
         return no_update, banner, no_update, [], no_update, no_update, no_update
     last = len(result.index) - 1
-    summary = [html.Span(scenario_summary(state), className="summary-main"),
-               *[html.Span(note, className="summary-note") for note in scenario_notes(state)]]
     return (
-        summary,
+        scenario_header(state, notes=True),
         kpi_card_row(kpi_cards(result)),
         supply_figure(result.city_hourly),
         facility_rows(result),

@@ -13,7 +13,7 @@ from components import ids
 from components.figures import households_figure, supply_figure
 from components.kpi_cards import kpi_card_row, kpi_cards
 from components.results_cache import simulation
-from components.scenario_controls import error_banner, planner_controls, problem_list, scenario_summary
+from components.scenario_controls import error_banner, planner_controls, problem_list, scenario_header
 from components.text import TEXT
 from resilience.errors import KizunaInputError
 
@@ -81,7 +81,7 @@ def show_results(state: dict | None) -> tuple:
         return no_update, html.Div(problem_list(error.problems), className="error-banner", role="alert"), \
             no_update, no_update
     return (
-        scenario_summary(state),
+        scenario_header(state),
         kpi_card_row(kpi_cards(result)),
         supply_figure(result.city_hourly),
         households_figure(result.city_hourly),

@@ -17,6 +17,7 @@ from components.archetypes import (
     setup_query,
     survival_inputs,
 )
+from components.downloads import survival_downloads
 from components.survival_figures import (
     GRAPH_CONFIG,
     duration_shares,
@@ -135,6 +136,7 @@ def _results() -> html.Div:
             html.P(id=ids.SURVIVAL_SUMMARY, style=SUMMARY_STYLE),
             html.Ul(id=ids.SURVIVAL_SHARES, style={"margin": "0 0 0.5rem", "paddingLeft": "1.2rem"}),
             dcc.Graph(id=ids.SURVIVAL_PROBABILITY_GRAPH, config=GRAPH_CONFIG, figure=_empty_figure()),
+            survival_downloads(),
         ]),
         html.Section(className="card", children=[
             html.H2(TEXT["survival.heatmap_title"], className="card-title"),

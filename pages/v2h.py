@@ -18,6 +18,7 @@ from components.archetypes import (
     household_from_query,
     household_query,
 )
+from components.downloads import v2h_downloads
 from components.text import TEXT
 from components.v2h_figures import (
     BANNER_STYLE,
@@ -121,6 +122,7 @@ def _results() -> html.Div:
         html.Section(className="card", children=[
             html.H2(TEXT["v2h.chart_title"], className="card-title"),
             dcc.Loading(type="graph", delay_show=300, children=dcc.Graph(id=ids.V2H_GRAPH, config=GRAPH_CONFIG)),
+            v2h_downloads(),
             html.Div(className="source-caption", children=[
                 html.P(id=ids.V2H_METHOD),
                 html.P(TEXT["v2h.source_vehicles"]),

@@ -78,7 +78,7 @@ class Result:
             "stations_operating": self.petrol.stations_operating,
             "petrol_stock_litres": self.petrol.stock_litres,
             "petrol_sold_litres": self.petrol.sold_litres,
-            "petrol_days_of_supply": self.petrol.days_of_supply,
+            "petrol_supply_days": self.petrol.days_of_supply,
         }
         return pd.DataFrame({k: np.ravel(v) if isinstance(v, np.ndarray) else v for k, v in columns.items()})
 

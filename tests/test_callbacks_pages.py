@@ -193,3 +193,38 @@ def test_facility_rows_never_short_means_no_shortfall_time() -> None:
         assert (row["first_shortfall_h"] is None) == (row["status"] == "ok")
         assert (row["first_shortfall_time"] is None) == (row["first_shortfall_h"] is None)
     json.dumps(facility_rows(result))  # rowData must be plain JSON
+
+
+def test_planner_two_districts_hit_only_they_lose_the_grid(pages) -> None:
+    base = default_state("saitama")
+    chosen = ["11101", "11103"]  # Nishi and Omiya
+    state = with_fields(base, affected_district_ids=chosen)
+    summary, cards, _supply, _households = pages["planner"].show_results(state)
+    _base_summary, base_cards, _s, _h = pages["planner"].show_results(base)
+
+    start = simulation(state).districts.query("hour == 0").set_index("district_id")
+    unhit = start.drop(index=chosen)
+    assert (unhit["grid_share"] == 1.0).all() and (unhit["households_without_power"] == 0).all()
+    # Without power at the start = the chosen districts' households less those on backup.
+    households = {d.id: d.households for d in load_city("saitama").districts}
+    expected = sum(households[d] - start.loc[d, "households_powered_by_backup"] for d in chosen)
+    assert expected == pytest.approx(simulation(state).kpis.households_without_power_start)
+    assert cards[1].children[1].children == f"{expected:,.0f}"
+    assert cards[1].children[1].children != base_cards[1].children[1].children
+    assert summary[1].children == (
+        f"Hit: Nishi, Omiya — {households['11101'] + households['11103']:,} households (chosen in the Planner)")
+
+
+def test_every_page_header_states_the_hit_area(pages) -> None:
+    state = default_state("berlin")
+    line = "Hit: Steglitz-Zehlendorf — 45,400 households (the real event's area)"
+    overview = pages["overview"].show_results(state, 0)[0]
+    planner = pages["planner"].show_results(state)[0]
+    compare = pages["compare"].show_comparison(state, {"map": "without-power", "compare": ["none", "none"]})[0]
+    for header in (overview, planner, compare):
+        assert header[1].children == line and header[1].className == "summary-hit"
+
+
+def test_a_stored_bad_district_shows_the_engine_message(pages) -> None:
+    out = pages["planner"].show_results(with_fields(default_state("berlin"), affected_district_ids=["99"]))
+    assert "affected_district_ids has '99'" in str(out[1])

@@ -60,7 +60,9 @@ def sync_scenario(state, values: dict, *, triggered=None, ready=True, reset_clic
     outputs = [{"id": ids.SCENARIO_STORE, "property": "data"}, [c | {"property": "value"} for c in controls],
                *disable, [{"id": {"type": ids.SCENARIO_ERROR, "page": page}, "property": "children"}],
                [{"id": {"type": ids.SCENARIO_ERROR, "page": page}, "property": "hidden"}],
-               [{"id": {"type": ids.SCENARIO_READY, "page": page}, "property": "data"}]]
+               [{"id": {"type": ids.SCENARIO_READY, "page": page}, "property": "data"}],
+               [c | {"property": "options"} for c in controls if c["id"]["name"] == sc.DISTRICTS],
+               [{"id": {"type": ids.SCENARIO_HIT_HINT, "page": page}, "property": "children"}]]
     inputs = [{"id": ids.SCENARIO_STORE, "property": "data", "value": state}, controls, resets]
     return run_callback(kizuna_app.sync_scenario, state, [values[n] for n in names], [reset_clicks], [ready],
                         triggered=triggered, inputs_list=inputs, outputs_list=outputs)
@@ -196,15 +198,15 @@ def test_variants_apply_on_top_of_the_scenario() -> None:
 def test_sync_on_a_page_without_controls_changes_nothing() -> None:
     out = run_callback(kizuna_app.sync_scenario, default_state(), [], [], [],
                        triggered=(ids.SCENARIO_STORE, "data"),
-                       inputs_list=[{}, [], []], outputs_list=[{}, [], [], [], [], [], [], []])
-    assert out == (no_update, [], [], [], [], [], [], [])
+                       inputs_list=[{}, [], []], outputs_list=[{}, [], [], [], [], [], [], [], [], []])
+    assert out == (no_update, [], [], [], [], [], [], [], [], [])
 
 
 def test_sync_mount_sets_controls_from_the_store() -> None:
     state = default_state("berlin")
     values = {sc.CITY: "saitama", sc.PRESET: "tohoku-2011", sc.CUSTOM_OUTAGE: 24.0}
     out = sync_scenario(state, values, triggered=(control(sc.CITY), "value"), ready=False)
-    store, shown, disabled_outage, _disabled_restoration, _disabled_v2h, banner, hidden, ready = out
+    store, shown, disabled_outage, _disabled_restoration, _disabled_v2h, banner, hidden, ready, _lists, _hint = out
     assert store is no_update
     assert shown == ["berlin", "berlin-southwest-2026", 24.0]
     assert disabled_outage == [True]  # not the custom preset
@@ -224,8 +226,8 @@ def test_sync_bad_value_shows_banner_and_keeps_store() -> None:
     values = control_values(state) | {sc.CUSTOM_OUTAGE: -5}
     out = sync_scenario(state, values, triggered=(control(sc.CUSTOM_OUTAGE), "value"))
     assert out[0] is no_update
-    assert out[-2] == [False]
-    assert "Full outage [h] = -5: must be ≥ 0" in str(out[-3])
+    assert out[-4] == [False]
+    assert "Full outage [h] = -5: must be ≥ 0" in str(out[-5])
 
 
 def test_sync_reset_restores_the_city_defaults() -> None:
@@ -247,3 +249,67 @@ def test_sync_view_reads_and_writes_the_compare_choice() -> None:
     change = run_callback(kizuna_app.sync_view, default_view(), ["v2h-10", "pv-x3"], [True],
                           triggered=(view_ids[1]["id"], "value"), inputs_list=[{}, view_ids])
     assert change[0] == {"map": "without-power", "compare": ["v2h-10", "pv-x3"]}
+
+
+# --------------------------------------------------------------------------------------------
+# Districts hit
+# --------------------------------------------------------------------------------------------
+
+
+def with_districts(state: dict, *district_ids: str) -> dict:
+    return {"city": state["city"], "scenario": dict(state["scenario"], affected_district_ids=list(district_ids))}
+
+
+def test_choosing_districts_stores_them_in_city_order() -> None:
+    state = default_state("berlin")
+    values = control_values(state) | {sc.DISTRICTS: ["09", "06"]}
+    assert control_values(state)[sc.DISTRICTS] == []
+    new = state_from_controls(values, state, sc.DISTRICTS)
+    assert new["scenario"]["affected_district_ids"] == ["06", "09"]
+    assert control_values(new)[sc.DISTRICTS] == ["06", "09"]
+    cleared = state_from_controls(control_values(new) | {sc.DISTRICTS: []}, new, sc.DISTRICTS)
+    assert cleared == state  # an empty choice is the preset's own area again
+
+
+def test_an_unknown_district_is_named_in_the_banner() -> None:
+    state = default_state("berlin")
+    out = sync_scenario(state, control_values(state) | {sc.DISTRICTS: ["06", "11101"]},
+                        triggered=(control(sc.DISTRICTS), "value"))
+    assert out[0] is no_update
+    assert "Districts hit: Berlin has no district '11101'" in str(out[-5])
+
+
+@pytest.mark.parametrize(("changed", "value"), [(sc.PRESET, "berlin-koepenick-2019"), (sc.CITY, "saitama")])
+def test_a_new_preset_or_city_goes_back_to_its_own_area(changed: str, value: str) -> None:
+    state = with_districts(default_state("berlin"), "01", "02")
+    new = state_from_controls(control_values(state) | {changed: value}, state, changed)
+    assert new["scenario"]["affected_district_ids"] is None
+
+
+def test_reset_forgets_the_chosen_districts() -> None:
+    state = with_districts(default_state("berlin"), "01")
+    out = sync_scenario(state, control_values(state), reset_clicks=1,
+                        triggered=({"type": ids.SCENARIO_RESET, "page": PAGE}, "n_clicks"))
+    assert out[0] == default_state("berlin")
+    assert dict(zip(control_values(state), out[1], strict=True))[sc.DISTRICTS] == []
+
+
+def test_mounting_on_berlin_lists_its_districts_and_says_what_empty_means() -> None:
+    state = default_state("berlin")
+    values = control_values(default_state("saitama"))
+    out = sync_scenario(state, values, triggered=(control(sc.CITY), "value"), ready=False)
+    (options,), (hint,) = out[-2], out[-1]
+    assert [o["label"] for o in options][:3] == ["Mitte", "Friedrichshain-Kreuzberg", "Pankow"]
+    assert len(options) == 12
+    assert hint == "Empty = the real event's own area — Steglitz-Zehlendorf: 45,400 of 165,379 households."
+    # A user change leaves options and hint alone.
+    change = sync_scenario(state, control_values(state) | {sc.DISTRICTS: ["01"]},
+                           triggered=(control(sc.DISTRICTS), "value"))
+    assert change[0]["scenario"]["affected_district_ids"] == ["01"]
+    assert change[-2] == [no_update] and change[-1] == [no_update]
+
+
+def test_the_whole_city_button_chooses_every_district() -> None:
+    options = [{"label": "Mitte", "value": "01"}, {"label": "Pankow", "value": "03"}]
+    assert kizuna_app.choose_whole_city(1, options) == ["01", "03"]
+    assert kizuna_app.choose_whole_city(None, options) is no_update

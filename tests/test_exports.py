@@ -22,12 +22,12 @@ from resilience.records import Scenario
 from resilience.survival import HOURS_PER_YEAR, SurvivalResult
 
 RUN_DATE = dt.datetime(2026, 11, 23, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=9)))
-UNIT_SUFFIXES = ("_kwh", "_kw", "_litres", "_h", "_fraction", "_pct")
+UNIT_SUFFIXES = ("_kwh", "_kw", "_litres", "_h", "_days", "_fraction", "_pct")
 #: Columns that name or count things rather than measure them.
 UNITLESS = {
     "time", "time_local", "utc_offset", "district_id", "facility_id", "type", "name", "status", "grid_up",
     "households", "households_off_grid", "households_powered_by_backup", "households_without_power",
-    "stations_operating", "sites", "petrol_days_of_supply",
+    "stations_operating", "sites",
 }
 
 

@@ -10,6 +10,7 @@ from hypothesis import strategies as st
 
 from components.scenario_controls import COMPARE_VARIANTS, default_state, preset_scenario
 from components.url_state import DecodedQuery, decode_query, default_view, encode_query
+from resilience.citydata import load_city
 from resilience.records import PRESET_IDS, Scenario
 
 CITIES = ["berlin", "saitama"]
@@ -136,3 +137,66 @@ def test_decoding_then_encoding_keeps_a_minimal_link(search: str) -> None:
     decoded = decode_query(search, CITIES)
     assert encode_query(decoded.state, decoded.view) == "?" + search.lstrip("?").replace(
         "city=saitama&weather", "city=saitama&preset=tohoku-2011&weather")
+
+
+# --------------------------------------------------------------------------------------------
+# The districts hit
+# --------------------------------------------------------------------------------------------
+
+BERLIN_IDS = "01, 02, 03, 04, 05, 06, 07, 08, 09, 10, 11, 12"
+
+
+def test_chosen_districts_are_written_comma_separated() -> None:
+    state = state_of("berlin", affected_district_ids=("06", "09"))
+    assert encode_query(state) == "?city=berlin&preset=tohoku-2011&districts=06,09"
+    decoded = decode_query("?city=berlin&preset=tohoku-2011&districts=06,09", CITIES)
+    assert decoded.problems == []
+    assert decoded.state == state
+    assert decoded.state["scenario"]["affected_district_ids"] == ["06", "09"]
+
+
+def test_the_preset_own_area_writes_no_districts() -> None:
+    assert "districts" not in encode_query(state_of("berlin", preset="berlin-southwest-2026"))
+    decoded = decode_query("?city=berlin&districts=", CITIES)
+    assert decoded.problems == []
+    assert decoded.state["scenario"]["affected_district_ids"] is None
+
+
+def test_a_district_the_city_lacks_is_named_and_the_rest_of_the_link_applies() -> None:
+    decoded = decode_query("?city=berlin&preset=tohoku-2011&districts=06,99&diesel=2", CITIES)
+    assert decoded.problems == [
+        f"Link parameter districts=06,99: scenario: affected_district_ids has '99': must be districts of berlin "
+        f"({BERLIN_IDS})"
+    ]
+    assert decoded.state["scenario"]["affected_district_ids"] is None
+    assert decoded.state["scenario"]["diesel_stock_multiplier"] == 2.0
+    assert decoded.state["scenario"]["preset"] == "tohoku-2011"
+    assert decoded.state["city"] == "berlin"
+
+
+def test_districts_of_the_other_city_are_refused() -> None:
+    # Saitama's ward codes are not Berlin's Bezirke.
+    decoded = decode_query("?city=berlin&districts=11101", CITIES)
+    assert decoded.problems[0].startswith("Link parameter districts=11101: scenario: affected_district_ids has '11101'")
+    assert decode_query("?city=saitama&districts=11101", CITIES).problems == []
+
+
+def test_a_list_of_only_commas_is_an_empty_choice() -> None:
+    decoded = decode_query("?city=saitama&districts=,", CITIES)
+    assert decoded.problems == [
+        "Link parameter districts=,: scenario: affected_district_ids is empty: choose at least one district"]
+    assert decoded.state["scenario"]["affected_district_ids"] is None
+
+
+CITY_DISTRICTS = {city: [d.id for d in load_city(city).districts] for city in CITIES}
+
+
+@given(data=st.data(), city=st.sampled_from(CITIES), preset=st.sampled_from(PRESET_IDS))
+def test_every_choice_of_districts_survives_the_round_trip(data, city: str, preset: str) -> None:
+    chosen = data.draw(st.lists(st.sampled_from(CITY_DISTRICTS[city]), min_size=1, max_size=15))
+    state = state_of(city, preset=preset, affected_district_ids=tuple(chosen))
+    query = encode_query(state)
+    assert "districts=" + ",".join(chosen) in query
+    decoded = decode_query(query, CITIES)
+    assert decoded.problems == []
+    assert decoded.state == state

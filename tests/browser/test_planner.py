@@ -9,6 +9,7 @@ from playwright.sync_api import Page, expect
 
 from components import ids
 from components import scenario_controls as sc
+from components.results_cache import simulation
 from components.text import TEXT
 from tests.browser.harness import save_screenshot, wait_for_dash
 
@@ -142,4 +143,89 @@ def test_the_scenario_follows_to_the_overview(page: Page, live_server: str, cons
     expect(page.locator(f"#{ids.OVERVIEW_KPIS} .kpi-diesel .kpi-value")).to_have_text(diesel)
     page.wait_for_function("() => window.location.pathname === '/overview'"
                            " && window.location.search.includes('diesel=3')")
+    assert console_errors == []
+
+
+WITHOUT_START_CARD = f"#{ids.PLANNER_KPIS} .kpi-without-power-start .kpi-value"
+
+
+def without_power_at_start(city: str, districts: tuple[str, ...] | None) -> str:
+    """The KPI card's text for the city's default outage hitting these districts (the engine's own figure)."""
+    state = sc.default_state(city)
+    state["scenario"]["affected_district_ids"] = list(districts) if districts else None
+    return f"{simulation(state).kpis.households_without_power_start:,.0f}"
+
+
+def test_choosing_a_district_by_keyboard_changes_the_kpi_and_the_link(
+    page: Page, live_server: str, console_errors: list[str]
+) -> None:
+    open_planner(page, f"{live_server}/planner")
+    card = page.locator(WITHOUT_START_CARD)
+    expect(card).to_have_text(without_power_at_start("saitama", None))
+    hint = page.locator(f"[id*='{ids.SCENARIO_HIT_HINT}']")
+    expect(hint).to_have_text("Empty = the whole city — 656,951 households.")
+
+    districts = control(page, sc.DISTRICTS)
+    districts.focus()
+    districts.press("Enter")  # opens the list; typing searches it, Enter picks the first match
+    page.keyboard.type("Omiya")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")  # the choice is sent when the list closes
+
+    expect(card).to_have_text(without_power_at_start("saitama", ("11103",)))
+    expect(page.locator(f"#{ids.PLANNER_SUMMARY}")).to_contain_text(
+        "Hit: Omiya — 65,120 households (chosen in the Planner)")
+    page.wait_for_function("() => window.location.search.includes('districts=11103')")
+    link = page.url
+    assert "districts=11103" in link
+
+    copy = page.context.new_page()
+    open_planner(copy, link)
+    expect(copy.locator(WITHOUT_START_CARD)).to_have_text(page.locator(WITHOUT_START_CARD).inner_text())
+    expect(control(copy, sc.DISTRICTS).locator(".dash-dropdown-value-item")).to_have_text(["Omiya"])
+    copy.close()
+    assert console_errors == []
+
+
+def test_clicking_districts_and_whole_city_on_berlin(page: Page, live_server: str, console_errors: list[str]) -> None:
+    open_planner(page, f"{live_server}/planner?city=berlin")
+    card = page.locator(WITHOUT_START_CARD)
+    expect(card).to_have_text(without_power_at_start("berlin", None))
+    summary = page.locator(f"#{ids.PLANNER_SUMMARY}")
+    expect(summary).to_contain_text("Hit: Steglitz-Zehlendorf — 45,400 households (the real event's area)")
+    expect(page.locator(f"[id*='{ids.SCENARIO_HIT_HINT}']")).to_have_text(
+        "Empty = the real event's own area — Steglitz-Zehlendorf: 45,400 of 165,379 households.")
+
+    control(page, sc.DISTRICTS).click()
+    page.locator(".dash-dropdown-option", has_text="Mitte").click()
+    page.locator(".dash-dropdown-option", has_text="Pankow").click()
+    page.keyboard.press("Escape")
+    expect(card).to_have_text(without_power_at_start("berlin", ("01", "03")))
+    page.wait_for_function("() => window.location.search.includes('districts=01,03')")
+    save_screenshot(page, "planner-districts-hit")
+
+    page.click(f"[id*='{ids.SCENARIO_WHOLE_CITY}']")
+    expect(summary).to_contain_text("Hit: the whole city — 2,200,000 households")
+    expect(card).to_have_text(without_power_at_start("berlin", tuple(f"{i:02d}" for i in range(1, 13))))
+    page.wait_for_function("() => window.location.search.includes('districts=01,02,03,04,05,06,07,08,09,10,11,12')")
+
+    # Another outage starts again from its own area.
+    control(page, sc.PRESET).click()
+    page.locator(".dash-dropdown-option", has_text="Berlin-Köpenick 2019").click()
+    expect(summary).to_contain_text("Hit: Treptow-Köpenick — 31,500 households (the real event's area)")
+    expect(control(page, sc.DISTRICTS).locator(".dash-dropdown-value-item")).to_have_count(0)
+    page.wait_for_function("() => !window.location.search.includes('districts=')")
+    assert console_errors == []
+
+
+def test_a_link_with_an_unknown_district_says_so_and_keeps_the_rest(
+    page: Page, live_server: str, console_errors: list[str]
+) -> None:
+    open_planner(page, f"{live_server}/planner?city=berlin&preset=tohoku-2011&districts=06,99&diesel=2")
+    banner = page.locator(f"#{ids.URL_ERROR}")
+    expect(banner).to_be_visible()
+    expect(banner).to_contain_text("Link parameter districts=06,99: scenario: affected_district_ids has '99'")
+    expect(page.locator(f"#{ids.PLANNER_SUMMARY}")).to_contain_text("Hit: the whole city — 2,200,000 households")
+    expect(control(page, sc.DIESEL_MULTIPLIER).locator("[role=slider]")).to_have_attribute("aria-valuenow", "2")
+    page.wait_for_function("() => window.location.search === '?city=berlin&preset=tohoku-2011&diesel=2'")
     assert console_errors == []

@@ -1,0 +1,491 @@
+"""Downloads and scenario files: the bar under the top bar, and the Survival and V2H pages' own downloads.
+
+The bar (:func:`download_bar`, in the app shell, so on every page) names the shared
+scenario and offers, for it, the PDF briefing and the standalone HTML report (with a
+*prepared by* name), the hourly tables as CSV and the Excel workbook, all built by
+:mod:`reports` from the server's cached run (:func:`components.results_cache.simulation`);
+"Save scenario" writes :func:`reports.scenario_files.dump`, and "Load scenario" reads a
+file back with :func:`reports.scenario_files.load` into the shared store, so the link,
+the controls and every figure follow. A file that cannot be read leaves the store alone
+and names its problem in the shell's error banner.
+
+The Survival page adds the sweep's CSV files (:func:`survival_downloads`) and the V2H
+page the household's hourly table (:func:`v2h_downloads`). :func:`register_callbacks`
+wires everything to an app.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Mapping
+from functools import lru_cache
+from typing import Any
+
+import pandas as pd
+from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
+
+from components import ids
+from components.archetypes import (
+    Household,
+    SurvivalSetup,
+    find_facility,
+    household_backup,
+    run_survival,
+    survival_inputs,
+)
+from components.results_cache import simulation
+from components.scenario_controls import scenario_summary, state_scenario
+from components.text import TEXT
+from resilience.citydata import load_city
+from resilience.errors import KizunaInputError
+from resilience.survival import SurvivalResult
+
+FILE_PREFIX = "kizuna"
+PREPARED_BY_MAX_CHARS = 80
+#: Button id → what it downloads (see :func:`scenario_download`).
+SCENARIO_DOWNLOADS: dict[str, str] = {
+    ids.DOWNLOAD_PDF: "pdf",
+    ids.DOWNLOAD_HTML: "html",
+    ids.DOWNLOAD_CSV_DISTRICTS: "csv-districts",
+    ids.DOWNLOAD_CSV_FACILITIES: "csv-facilities",
+    ids.DOWNLOAD_CSV_CITY: "csv-city",
+    ids.DOWNLOAD_XLSX: "xlsx",
+}
+#: Button id → which sweep table it downloads.
+SWEEP_DOWNLOADS: dict[str, str] = {ids.SURVIVAL_DOWNLOAD_STARTS: "starts", ids.SURVIVAL_DOWNLOAD_CURVE: "probability"}
+#: Columns of the V2H estimate's hourly table → names that carry their unit.
+V2H_HOURLY_COLUMNS = {"soc": "soc_fraction"}
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+SWEEP_CACHE_SIZE = 16
+
+# Buttons and the bar share the look of assets/dashboard.css (.button, .text-input …); only layout is set here.
+SMALL_BUTTON_STYLE = {"minHeight": "2rem", "padding": "0.25rem 0.75rem", "fontSize": "0.85rem"}
+BAR_STYLE = {
+    "display": "flex", "alignItems": "center", "gap": "0.6rem", "flexWrap": "wrap",
+    "padding": "0.45rem max(1.5rem, calc((100vw - var(--content-width)) / 2))",
+    "background": "var(--color-surface)", "borderBottom": "1px solid var(--color-border)", "fontSize": "0.88rem",
+}
+BAR_SCENARIO_STYLE = {"flex": "1 1 18rem", "minWidth": 0, "overflow": "hidden", "textOverflow": "ellipsis",
+                      "whiteSpace": "nowrap", "color": "var(--color-muted)"}
+MENU_STYLE = {"position": "relative"}
+SUMMARY_STYLE = {**SMALL_BUTTON_STYLE, "listStyle": "none", "cursor": "pointer", "userSelect": "none"}
+PANEL_STYLE = {
+    "position": "absolute", "right": 0, "top": "calc(100% + 0.4rem)", "zIndex": 1000, "width": "min(34rem, 92vw)",
+    "padding": "0.9rem 1rem", "background": "var(--color-surface)", "border": "1px solid var(--color-border)",
+    "borderRadius": "var(--radius)", "boxShadow": "0 6px 24px rgba(31, 35, 40, 0.18)",
+}
+GROUP_STYLE = {"display": "grid", "gridTemplateColumns": "3.6rem minmax(0, 1fr)", "gap": "0.4rem",
+               "alignItems": "baseline", "margin": "0 0 0.6rem"}
+GROUP_LABEL_STYLE = {"fontSize": "0.8rem", "fontWeight": 700, "color": "var(--color-muted)"}
+GROUP_BUTTONS_STYLE = {"display": "flex", "flexWrap": "wrap", "gap": "0.4rem"}
+#: A pressed button while its file is being made (the stylesheet has no disabled look for .button).
+BUSY_BUTTON_STYLE = {**SMALL_BUTTON_STYLE, "opacity": 0.45, "cursor": "progress"}
+STATUS_STYLE = {"minHeight": "1.6rem"}
+PAGE_ROW_STYLE = {"display": "flex", "flexWrap": "wrap", "gap": "0.5rem", "alignItems": "center",
+                  "marginTop": "0.75rem", "fontSize": "0.88rem"}
+PAGE_ROW_LABEL_STYLE = {"fontWeight": 600}
+PAGE_STATUS_STYLE = {"color": "#82071e"}
+
+
+# --------------------------------------------------------------------------------------------
+# Files
+# --------------------------------------------------------------------------------------------
+
+
+def file_stem(state: Mapping[str, Any]) -> str:
+    """``kizuna-<city>-<preset>``, the start of every file name of a shared state.
+
+    Examples
+    --------
+    >>> file_stem({"city": "saitama", "scenario": {"preset": "tohoku-2011"}})
+    'kizuna-saitama-tohoku-2011'
+    """
+    return f"{FILE_PREFIX}-{state['city']}-{state['scenario']['preset']}"
+
+
+def scenario_download(kind: str, state: Mapping[str, Any], prepared_by: str = "") -> dict[str, Any]:
+    """One download of the shared scenario, as ``dcc.Download`` data.
+
+    Parameters
+    ----------
+    kind : {"pdf", "html", "csv-districts", "csv-facilities", "csv-city", "xlsx"}
+        The PDF briefing, the standalone HTML report, an hourly table as CSV, or the
+        Excel workbook.
+    state : mapping
+        The shared state, ``{"city": id, "scenario": Scenario.to_dict()}``.
+    prepared_by : str
+        Name printed on the report's title page (PDF and HTML only).
+
+    Returns
+    -------
+    dict
+        What ``dcc.send_bytes`` / ``dcc.send_string`` return, named like
+        ``kizuna-saitama-tohoku-2011.pdf``.
+
+    Raises
+    ------
+    KizunaInputError
+        For a state the engine rejects, an unknown ``kind``, or a workbook too big for Excel.
+    """
+    import reports
+    from reports import exports
+
+    city_id, stem = state["city"], file_stem(state)
+    result = simulation(state)
+    name = (prepared_by or "").strip()[:PREPARED_BY_MAX_CHARS]
+    if kind == "pdf":
+        pdf = reports.build_pdf(city_id, state_scenario(state), name, result=result)
+        return dcc.send_bytes(pdf, f"{stem}.pdf", type="application/pdf")
+    if kind == "html":
+        page = reports.build_html(city_id, state_scenario(state), name, result=result)
+        return dcc.send_string(page, f"{stem}.html", type="text/html")
+    if kind == "xlsx":
+        return dcc.send_bytes(exports.workbook(result, city_id=city_id), f"{stem}.xlsx", type=XLSX_MIME)
+    table = kind.removeprefix("csv-")
+    if kind.startswith("csv-") and table in exports.HOURLY_TABLES:
+        return dcc.send_string(exports.hourly_csv(result, table), f"{stem}-{table}-hourly.csv", type="text/csv")
+    raise KizunaInputError(f"download: kind = {kind!r}: must be one of {', '.join(SCENARIO_DOWNLOADS.values())}")
+
+
+def scenario_file_download(state: Mapping[str, Any]) -> dict[str, Any]:
+    """The shared scenario as a scenario file (``kizuna-<city>-<preset>.kizuna.json``), as ``dcc.Download`` data."""
+    from reports.scenario_files import SUGGESTED_SUFFIX, dump
+
+    text = dump(state["city"], state_scenario(state))
+    return dcc.send_string(text, f"{file_stem(state)}{SUGGESTED_SUFFIX}", type="application/json")
+
+
+def state_from_upload(contents: str) -> dict[str, Any]:
+    """The shared state a ``dcc.Upload``-ed scenario file describes.
+
+    Parameters
+    ----------
+    contents : str
+        The upload's ``data:<type>;base64,<data>`` URL.
+
+    Returns
+    -------
+    dict
+        ``{"city": id, "scenario": Scenario.to_dict()}``.
+
+    Raises
+    ------
+    KizunaInputError
+        With :func:`reports.scenario_files.load`'s message (not JSON, wrong kind, newer
+        or older version, a bad field …) or for an upload that is not base64 data.
+    """
+    from reports.scenario_files import FILE_LABEL, load
+
+    _, comma, payload = contents.partition(",")
+    try:
+        data = base64.b64decode(payload, validate=True) if comma else None
+    except binascii.Error:
+        data = None
+    if data is None:
+        raise KizunaInputError(f"{FILE_LABEL}: the upload could not be read; choose the file again")
+    city_id, scenario = load(data)
+    return {"city": city_id, "scenario": scenario.to_dict()}
+
+
+def v2h_hourly_frame(hourly: pd.DataFrame) -> pd.DataFrame:
+    """The V2H estimate's hourly table for a CSV: ISO 8601 local ``time`` with its offset, unit-suffixed columns.
+
+    Parameters
+    ----------
+    hourly : pandas.DataFrame
+        :attr:`resilience.v2h.V2HEstimate.hourly`, indexed by tz-aware local time.
+
+    Returns
+    -------
+    pandas.DataFrame
+        ``time`` (e.g. ``2011-03-11T14:00:00+09:00``), ``hours_since_start_h``, the kW
+        columns (mean power in the hour, = kWh in the hour) and ``soc_fraction``.
+    """
+    index = pd.DatetimeIndex(hourly.index)
+    if index.tz is None:
+        raise KizunaInputError("V2H export: the hourly table has no time zone")
+    stamps = pd.Series(index.strftime("%Y-%m-%dT%H:%M:%S%z"))
+    frame = hourly.rename(columns=V2H_HOURLY_COLUMNS).reset_index(drop=True)
+    frame.insert(0, "hours_since_start_h", range(len(frame)))
+    frame.insert(0, "time", stamps.str[:-2] + ":" + stamps.str[-2:])
+    return frame
+
+
+def v2h_hourly_download(v2h_state: Mapping[str, Any]) -> dict[str, Any]:
+    """The V2H page's hourly table as CSV (``kizuna-v2h-<city>-<car>-hourly.csv``), as ``dcc.Download`` data.
+
+    ``v2h_state`` is the page's store, ``{"household": Household.to_dict(), ...}``: the
+    estimate on screen, taken from the page's own cache.
+    """
+    household = Household.from_dict(dict(v2h_state["household"]))
+    frame = v2h_hourly_frame(household_backup(household).estimate.hourly)
+    name = f"{FILE_PREFIX}-v2h-{household.city_id}-{household.vehicle_id}-hourly.csv"
+    return dcc.send_string(frame.to_csv(index=False, lineterminator="\n"), name, type="text/csv")
+
+
+def sweep_of(setup: Mapping[str, Any]) -> SurvivalResult:
+    """The survival sweep of a Survival-page setup (``SurvivalSetup.to_dict()``), computed once per setup."""
+    return _sweep_cached(json.dumps(SurvivalSetup.from_dict(dict(setup)).to_dict(), sort_keys=True))
+
+
+@lru_cache(maxsize=SWEEP_CACHE_SIZE)
+def _sweep_cached(setup_json: str) -> SurvivalResult:
+    setup = SurvivalSetup.from_dict(json.loads(setup_json))
+    return run_survival(survival_inputs(setup), setup.max_duration_h)
+
+
+def sweep_download(table: str, setup: Mapping[str, Any]) -> dict[str, Any]:
+    """The sweep's hours per start (``"starts"``) or its probability curve (``"probability"``) as CSV download data.
+
+    Named ``kizuna-survival-<city>-<facility or car>-<horizon>h-<table>.csv``.
+    """
+    from reports import exports
+
+    record = SurvivalSetup.from_dict(dict(setup))
+    sweep = sweep_of(setup)
+    if record.source == "facility":
+        subject = find_facility(load_city(record.household.city_id), record.facility_id).id
+    else:
+        subject = record.household.vehicle_id
+    stem = f"{FILE_PREFIX}-survival-{record.household.city_id}-{subject}-{record.max_duration_h}h"
+    if table == "starts":
+        return dcc.send_string(exports.survival_csv(sweep), f"{stem}-starts.csv", type="text/csv")
+    if table == "probability":
+        return dcc.send_string(exports.survival_probability_csv(sweep), f"{stem}-probability.csv", type="text/csv")
+    raise KizunaInputError(f"download: table = {table!r}: must be one of {', '.join(SWEEP_DOWNLOADS.values())}")
+
+
+# --------------------------------------------------------------------------------------------
+# Layout
+# --------------------------------------------------------------------------------------------
+
+
+def _button(text_key: str, component_id: str, *, primary: bool = False) -> html.Button:
+    return html.Button(TEXT[text_key], id=component_id, type="button", n_clicks=0, style=SMALL_BUTTON_STYLE,
+                       className="button" if primary else "button button-secondary")
+
+
+def _group(label_key: str, buttons: list[html.Button]) -> html.Div:
+    return html.Div(style=GROUP_STYLE, role="group", **{"aria-label": TEXT[label_key]},
+                    children=[html.Span(TEXT[label_key], style=GROUP_LABEL_STYLE),
+                              html.Div(buttons, style=GROUP_BUTTONS_STYLE)])
+
+
+def download_bar() -> html.Div:
+    """The bar under the top bar: which scenario, the "Download" menu, "Save scenario" and "Load scenario"."""
+    panel = html.Div(style=PANEL_STYLE, children=[
+        html.Div(className="field", children=[
+            html.Label(TEXT["download.prepared_by"], htmlFor=ids.DOWNLOAD_PREPARED_BY, className="field-label"),
+            dcc.Input(id=ids.DOWNLOAD_PREPARED_BY, type="text", value="", maxLength=PREPARED_BY_MAX_CHARS,
+                      placeholder=TEXT["download.prepared_by_placeholder"], className="text-input",
+                      autoComplete="organization"),
+        ]),
+        _group("download.group_report", [_button("download.pdf", ids.DOWNLOAD_PDF, primary=True),
+                                         _button("download.html", ids.DOWNLOAD_HTML)]),
+        _group("download.group_data", [_button("download.csv_districts", ids.DOWNLOAD_CSV_DISTRICTS),
+                                       _button("download.csv_facilities", ids.DOWNLOAD_CSV_FACILITIES),
+                                       _button("download.csv_city", ids.DOWNLOAD_CSV_CITY),
+                                       _button("download.xlsx", ids.DOWNLOAD_XLSX)]),
+        dcc.Loading(
+            html.Div(dcc.Download(id=ids.DOWNLOAD_FILE), style=STATUS_STYLE),
+            target_components={ids.DOWNLOAD_FILE: "data"},
+            custom_spinner=html.Span(
+                [html.Progress(style={"width": "7rem", "verticalAlign": "middle", "marginRight": "0.5rem"}),
+                 TEXT["download.preparing"]],
+                role="status", style={"fontSize": "0.85rem", "color": "var(--color-accent-strong)"}),
+            delay_show=150, show_initially=False,
+        ),
+        html.P(TEXT["download.hint"], className="field-hint", style={"margin": 0}),
+    ])
+    return html.Div(id=ids.DOWNLOAD_BAR, style=BAR_STYLE, children=[
+        html.Span(id=ids.DOWNLOAD_SCENARIO, style=BAR_SCENARIO_STYLE),
+        html.Details(id=ids.DOWNLOAD_MENU, style=MENU_STYLE, children=[
+            html.Summary(TEXT["download.menu"], className="button", style=SUMMARY_STYLE),
+            panel,
+        ]),
+        _button("scenario_file.save", ids.SCENARIO_FILE_SAVE),
+        dcc.Download(id=ids.SCENARIO_FILE_DOWNLOAD),
+        dcc.Upload(
+            id=ids.SCENARIO_FILE_LOAD, accept=".json,application/json", multiple=False,
+            className="button button-secondary", style=SMALL_BUTTON_STYLE,
+            children=html.Span(TEXT["scenario_file.load"], title=TEXT["scenario_file.load_hint"]),
+        ),
+    ])
+
+
+def survival_downloads() -> html.Div:
+    """The Survival page's row of sweep downloads (hours per start, probability curve) and what it needs."""
+    return html.Div(style=PAGE_ROW_STYLE, children=[
+        html.Span(TEXT["download.survival_label"], style=PAGE_ROW_LABEL_STYLE),
+        _button("download.survival_starts", ids.SURVIVAL_DOWNLOAD_STARTS),
+        _button("download.survival_curve", ids.SURVIVAL_DOWNLOAD_CURVE),
+        html.Span(id=ids.SURVIVAL_DOWNLOAD_STATUS, role="status", style=PAGE_STATUS_STYLE),
+        dcc.Download(id=ids.SURVIVAL_DOWNLOAD_FILE),
+        dcc.Store(id=ids.SURVIVAL_SWEPT),
+    ])
+
+
+def v2h_downloads() -> html.Div:
+    """The V2H page's download of the household's hourly table."""
+    return html.Div(style=PAGE_ROW_STYLE, children=[
+        html.Span(TEXT["download.v2h_label"], style=PAGE_ROW_LABEL_STYLE),
+        _button("download.v2h_hourly", ids.V2H_DOWNLOAD_HOURLY),
+        html.Span(id=ids.V2H_DOWNLOAD_STATUS, role="status", style=PAGE_STATUS_STYLE),
+        dcc.Download(id=ids.V2H_DOWNLOAD_FILE),
+    ])
+
+
+def _banner(heading: str, problems: list[str]) -> list:
+    return [html.Strong(heading), html.Ul([html.Li(problem) for problem in problems])]
+
+
+# --------------------------------------------------------------------------------------------
+# Callbacks
+# --------------------------------------------------------------------------------------------
+
+
+def show_scenario(state: dict | None) -> tuple:
+    """The bar's line naming the scenario the downloads are of (and the same as a tooltip)."""
+    if state is None:
+        return no_update, no_update
+    try:
+        line = TEXT["download.scenario"].format(summary=scenario_summary(state))
+    except KizunaInputError:
+        return no_update, no_update
+    return line, line
+
+
+def download_for_scenario(*args: Any) -> tuple:
+    """The file of the pressed button for the shared scenario.
+
+    Called with the six buttons' ``n_clicks``, the shared state and the *prepared by*
+    name. Returns ``(download data, banner children, banner hidden)``; on a
+    :class:`KizunaInputError` no file, and its messages in the banner.
+    """
+    *_clicks, state, prepared_by = args
+    kind = SCENARIO_DOWNLOADS.get(ctx.triggered_id)
+    if kind is None or state is None:
+        return no_update, no_update, no_update
+    try:
+        return scenario_download(kind, state, prepared_by or ""), no_update, no_update
+    except KizunaInputError as error:
+        return no_update, _banner(TEXT["download.error_heading"], error.problems), False
+
+
+def save_scenario_file(n_clicks: int | None, state: dict | None) -> tuple:
+    """The shared scenario as a scenario file; ``(download data, banner children, banner hidden)``."""
+    if not n_clicks or state is None:
+        return no_update, no_update, no_update
+    try:
+        return scenario_file_download(state), no_update, no_update
+    except KizunaInputError as error:
+        return no_update, _banner(TEXT["download.error_heading"], error.problems), False
+
+
+def load_scenario_file(contents: str | None, filename: str | None, state: dict | None) -> tuple:
+    """Replace the shared state by an uploaded scenario file's, or name what is wrong with the file.
+
+    Returns
+    -------
+    tuple
+        ``(state, banner children, banner hidden, upload contents)``: on failure the
+        state is ``no_update`` (nothing on screen changes) and the banner lists the
+        problems; the upload is emptied either way, so the same file can be chosen again.
+    """
+    if not contents:
+        return no_update, no_update, no_update, no_update
+    try:
+        new_state = state_from_upload(contents)
+    except KizunaInputError as error:
+        heading = TEXT["scenario_file.load_error"].format(filename=filename or TEXT["scenario_file.unnamed"])
+        return no_update, _banner(heading, error.problems), False, None
+    return (no_update if new_state == state else new_state), [], True, None
+
+
+def remember_swept_setup(_n_clicks: int | None, survival_state: dict | None) -> Any:
+    """The setup the Survival page sweeps when Run is pressed (and on load), so its CSV matches the figures."""
+    if not survival_state or "setup" not in survival_state:
+        return no_update
+    return survival_state["setup"]
+
+
+def download_sweep(_starts: int | None, _curve: int | None, setup: dict | None) -> tuple:
+    """The swept setup's hours per start or probability curve as CSV; ``(download data, status text)``."""
+    table = SWEEP_DOWNLOADS.get(ctx.triggered_id)
+    if table is None or not setup:
+        return no_update, no_update
+    try:
+        return sweep_download(table, setup), ""
+    except KizunaInputError as error:
+        return no_update, " ".join(error.problems)
+
+
+def download_v2h_hourly(n_clicks: int | None, v2h_state: dict | None) -> tuple:
+    """The V2H estimate on screen, hour by hour, as CSV; ``(download data, status text)``."""
+    if not n_clicks or not v2h_state:
+        return no_update, no_update
+    try:
+        return v2h_hourly_download(v2h_state), ""
+    except KizunaInputError as error:
+        return no_update, " ".join(error.problems)
+
+
+def register_callbacks(app: Dash) -> None:
+    """Wire the bar, the scenario files and the pages' downloads to ``app`` (called by ``create_app``)."""
+    app.callback(
+        Output(ids.DOWNLOAD_SCENARIO, "children"),
+        Output(ids.DOWNLOAD_SCENARIO, "title"),
+        Input(ids.SCENARIO_STORE, "data"),
+    )(show_scenario)
+    buttons = list(SCENARIO_DOWNLOADS)
+    app.callback(
+        Output(ids.DOWNLOAD_FILE, "data"),
+        Output(ids.URL_ERROR, "children", allow_duplicate=True),
+        Output(ids.URL_ERROR, "hidden", allow_duplicate=True),
+        *[Input(button, "n_clicks") for button in buttons],
+        State(ids.SCENARIO_STORE, "data"),
+        State(ids.DOWNLOAD_PREPARED_BY, "value"),
+        running=[(Output(button, "disabled"), True, False) for button in buttons]
+        + [(Output(button, "style"), BUSY_BUTTON_STYLE, SMALL_BUTTON_STYLE) for button in buttons],
+        prevent_initial_call=True,
+    )(download_for_scenario)
+    app.callback(
+        Output(ids.SCENARIO_FILE_DOWNLOAD, "data"),
+        Output(ids.URL_ERROR, "children", allow_duplicate=True),
+        Output(ids.URL_ERROR, "hidden", allow_duplicate=True),
+        Input(ids.SCENARIO_FILE_SAVE, "n_clicks"),
+        State(ids.SCENARIO_STORE, "data"),
+        prevent_initial_call=True,
+    )(save_scenario_file)
+    app.callback(
+        Output(ids.SCENARIO_STORE, "data", allow_duplicate=True),
+        Output(ids.URL_ERROR, "children", allow_duplicate=True),
+        Output(ids.URL_ERROR, "hidden", allow_duplicate=True),
+        Output(ids.SCENARIO_FILE_LOAD, "contents"),
+        Input(ids.SCENARIO_FILE_LOAD, "contents"),
+        State(ids.SCENARIO_FILE_LOAD, "filename"),
+        State(ids.SCENARIO_STORE, "data"),
+        prevent_initial_call=True,
+    )(load_scenario_file)
+    app.callback(
+        Output(ids.SURVIVAL_SWEPT, "data"),
+        Input(ids.SURVIVAL_RUN, "n_clicks"),
+        State(ids.SURVIVAL_STATE, "data"),
+    )(remember_swept_setup)
+    app.callback(
+        Output(ids.SURVIVAL_DOWNLOAD_FILE, "data"),
+        Output(ids.SURVIVAL_DOWNLOAD_STATUS, "children"),
+        Input(ids.SURVIVAL_DOWNLOAD_STARTS, "n_clicks"),
+        Input(ids.SURVIVAL_DOWNLOAD_CURVE, "n_clicks"),
+        State(ids.SURVIVAL_SWEPT, "data"),
+        prevent_initial_call=True,
+    )(download_sweep)
+    app.callback(
+        Output(ids.V2H_DOWNLOAD_FILE, "data"),
+        Output(ids.V2H_DOWNLOAD_STATUS, "children"),
+        Input(ids.V2H_DOWNLOAD_HOURLY, "n_clicks"),
+        State(ids.V2H_STATE, "data"),
+        prevent_initial_call=True,
+    )(download_v2h_hourly)
