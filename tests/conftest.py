@@ -16,6 +16,11 @@ from urllib.parse import urlsplit
 
 import pytest
 from hypothesis import settings
+from playwright.sync_api import expect
+
+# A waiting assertion passes as soon as the page is right; the long limit only keeps a loaded CI machine
+# (the Compare page runs three scenarios cold, a PDF takes seconds) from failing a correct page.
+expect.set_options(timeout=20_000)
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [

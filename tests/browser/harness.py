@@ -41,7 +41,19 @@ def save_screenshot(page: Page, name: str) -> Path:
         raise ValueError(f"screenshot name {name!r}: use lower-case letters, digits, '-' and '_'")
     path = SCREENSHOT_DIR / f"{name}.png"
     path.parent.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=path, full_page=True, animations="disabled")
+    # AG Grid draws only the rows inside the viewport, so a full-page capture would show an empty
+    # table: make the viewport as tall as the page for the capture, then put it back.
+    viewport = page.viewport_size
+    height = page.evaluate("() => document.documentElement.scrollHeight")
+    if viewport and height > viewport["height"]:
+        page.set_viewport_size({"width": viewport["width"], "height": height})
+        if page.locator(".ag-root").count():
+            page.wait_for_timeout(300)
+    try:
+        page.screenshot(path=path, full_page=True, animations="disabled")
+    finally:
+        if viewport:
+            page.set_viewport_size(viewport)
     if os.environ.get(UPDATE_DOCS_ENV) == "1":
         DOCS_SCREENSHOT_DIR.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(path, DOCS_SCREENSHOT_DIR / path.name)
