@@ -1,37 +1,24 @@
-"""Reading of the data shown on the home page (Saitama City wards).
-
-This is the only place the home page touches files; the city loader of a later issue
-replaces it.
-"""
+"""The home page's data: a bundled city's districts, read through the one city loader."""
 
 from __future__ import annotations
 
-import json
-from functools import cache
-from pathlib import Path
-
 import pandas as pd
 
-DATA_SOURCES = Path(__file__).resolve().parent.parent / "data" / "sources"
-SAITAMA_WARDS_GEOJSON = DATA_SOURCES / "saitama_wards_simplified.geojson"
-SAITAMA_WARDS_TABLE = DATA_SOURCES / "saitama_wards_population_households.csv"
+from resilience.citydata import load_districts_geojson, load_tables
+
+HOME_CITY = "saitama"
 
 
-@cache
-def saitama_wards_geojson() -> dict:
-    """Boundaries of Saitama City's 10 wards (GeoJSON, lon/lat degrees), keyed by ``ward_code``."""
-    with SAITAMA_WARDS_GEOJSON.open(encoding="utf-8") as f:
-        return json.load(f)
+def districts_geojson(city_id: str = HOME_CITY) -> dict:
+    """District boundaries (GeoJSON, lon/lat degrees); each feature carries ``district_id``."""
+    return load_districts_geojson(city_id)
 
 
-def saitama_wards_table() -> pd.DataFrame:
-    """Households and population of each ward on 2025-09-01, indexed by ``ward_code`` (str).
+def districts_table(city_id: str = HOME_CITY) -> pd.DataFrame:
+    """Name, local name, households and population of each district, indexed by ``district_id``.
 
-    Returns
-    -------
-    pandas.DataFrame
-        Columns ``ward_en``, ``ward_ja``, ``households_2025_09_01``, ``population_2025_09_01``
-        (both counts, int).
+    For Saitama: the Basic Resident Register of 2025-09-01 (see the city's ``provenance.csv``).
     """
-    table = pd.read_csv(SAITAMA_WARDS_TABLE, dtype={"ward_code": str}, encoding="utf-8")
-    return table.set_index("ward_code")[["ward_en", "ward_ja", "households_2025_09_01", "population_2025_09_01"]]
+    rows = load_tables(city_id).districts
+    table = pd.DataFrame(rows, columns=["id", "name", "name_local", "households", "population"])
+    return table.rename(columns={"id": "district_id"}).set_index("district_id")

@@ -7,7 +7,7 @@ from dash import dcc, html
 
 from components import ids
 from components.district_map import DISTRICT_MAP_GRAPH_CONFIG, district_choropleth
-from components.home_data import saitama_wards_geojson, saitama_wards_table
+from components.home_data import districts_geojson, districts_table
 from components.text import TEXT
 
 dash.register_page(
@@ -29,27 +29,27 @@ GRAPH_CONFIG = {
 
 
 def layout(**_query: str) -> html.Div:
-    wards = saitama_wards_table()
-    households = wards["households_2025_09_01"]
-    hover = wards[["ward_en", "ward_ja", "population_2025_09_01"]].rename(
+    wards = districts_table()
+    households = wards["households"]
+    hover = wards[["name", "name_local", "population"]].rename(
         columns={
-            "ward_en": TEXT["home.hover_ward_en"],
-            "ward_ja": TEXT["home.hover_ward_ja"],
-            "population_2025_09_01": TEXT["home.hover_population"],
+            "name": TEXT["home.hover_ward_en"],
+            "name_local": TEXT["home.hover_ward_ja"],
+            "population": TEXT["home.hover_population"],
         }
     )
     figure = district_choropleth(
-        saitama_wards_geojson(),
+        districts_geojson(),
         households,
-        id_property="ward_code",
+        id_property="district_id",
         label=TEXT["home.map_label"],
         hover=hover,
-        name_property="ward_en",
+        name_property="name",
     )
     summary = TEXT["home.summary"].format(
         wards=len(wards),
         households=int(households.sum()),
-        population=int(wards["population_2025_09_01"].sum()),
+        population=int(wards["population"].sum()),
     )
     return html.Div(
         className="home",

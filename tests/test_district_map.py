@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from components.district_map import district_choropleth
-from components.home_data import saitama_wards_geojson, saitama_wards_table
+from components.home_data import districts_geojson, districts_table
 
 SQUARE = {"type": "Polygon", "coordinates": [[[0, 0], [2, 0], [2, 2], [0, 2], [0, 0]]]}
 
@@ -23,18 +23,16 @@ def _collection(*features: tuple[str, dict]) -> dict:
 
 
 def test_saitama_map_has_ten_wards_coloured_by_households() -> None:
-    wards = saitama_wards_table()
-    fig = district_choropleth(
-        saitama_wards_geojson(), wards["households_2025_09_01"], id_property="ward_code", label="Households"
-    )
+    wards = districts_table()
+    fig = district_choropleth(districts_geojson(), wards["households"], id_property="district_id", label="Households")
     choropleth = fig.data[0]
     assert choropleth.type == "choropleth"
     assert list(choropleth.locations) == [str(code) for code in range(11101, 11111)]
-    assert choropleth.featureidkey == "properties.ward_code"
+    assert choropleth.featureidkey == "properties.district_id"
     # Values from the city's page of 1 Sep 2025: Nishi 45,124 … Iwatsuki 54,413; total 656,951.
     assert choropleth.z[0] == 45124
     assert choropleth.z[-1] == 54413
-    np.testing.assert_array_equal(choropleth.z, wards["households_2025_09_01"].to_numpy())
+    np.testing.assert_array_equal(choropleth.z, wards["households"].to_numpy())
     assert sum(choropleth.z) == 656951
 
 
