@@ -10,9 +10,11 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import time
 from pathlib import Path
 
-from playwright.sync_api import Page
+from playwright.sync_api import Locator, Page
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOT_DIR = REPO_ROOT / "tests" / "output" / "screenshots"
@@ -69,3 +71,62 @@ def wait_for_dash(page: Page, timeout_ms: float = 15_000) -> None:
         " && document.querySelector('[data-dash-is-loading=\"true\"]') === null",
         timeout=timeout_ms,
     )
+
+
+def wait_for_new_text(locator: Locator, shape: str, *, old: str | None = None,
+                      timeout_ms: float = 20_000, settle_ms: float = 150) -> str:
+    """Wait until ``locator`` shows a settled value of the expected ``shape`` (other than ``old``).
+
+    Read text after a change only through this. While a callback runs, ``dcc.Loading`` hides its
+    children and the text reads ``''``: "not the old text" is then already true and a test would
+    parse the blank; and one change can set off a second callback that blanks the text again. So
+    this waits until no Dash callback is running, the whole (whitespace-normalised) text matches
+    ``shape`` and differs from ``old``, and the same text is read twice ``settle_ms`` apart.
+
+    Parameters
+    ----------
+    locator : playwright.sync_api.Locator
+        The element whose text changes.
+    shape : str
+        Regular expression the whole new text must match, e.g. ``r"[\\d,.]+ hours of backup"``.
+    old : str, optional
+        The text before the change; the new text must differ from it.
+    timeout_ms : float
+        How long to wait [ms].
+    settle_ms : float
+        Time between the two reads that must agree [ms].
+
+    Returns
+    -------
+    str
+        The new text, whitespace-normalised.
+    """
+    page = locator.page
+    old_text = None if old is None else _normalised(old)
+    deadline = time.monotonic() + timeout_ms / 1000
+    candidate = None
+    while True:
+        idle = page.evaluate(_DASH_IDLE_JS)
+        text = _text_or_blank(locator)
+        settled = idle and re.fullmatch(shape, text) is not None and text != old_text
+        if settled and text == candidate:
+            return text
+        candidate = text if settled else None
+        if time.monotonic() > deadline:
+            raise AssertionError(f"waited {timeout_ms:.0f} ms for text like {shape!r} other than {old_text!r};"
+                                 f" last read {text!r} (Dash idle: {idle})")
+        page.wait_for_timeout(settle_ms)
+
+
+_DASH_IDLE_JS = "() => document.querySelector('[data-dash-is-loading=\"true\"]') === null"
+
+
+def _normalised(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _text_or_blank(locator: Locator) -> str:
+    try:
+        return _normalised(locator.inner_text(timeout=1_000))
+    except PlaywrightTimeoutError:
+        return ""

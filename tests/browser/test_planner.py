@@ -11,11 +11,12 @@ from components import ids
 from components import scenario_controls as sc
 from components.results_cache import simulation
 from components.text import TEXT
-from tests.browser.harness import save_screenshot, wait_for_dash
+from tests.browser.harness import save_screenshot, wait_for_dash, wait_for_new_text
 
 pytestmark = pytest.mark.browser
 
 V2H_CARD = f"#{ids.PLANNER_KPIS} .kpi-v2h .kpi-value"
+WITHOUT_START_CARD = f"#{ids.PLANNER_KPIS} .kpi-without-power-start .kpi-value"
 DIESEL_CARD = f"#{ids.PLANNER_KPIS} .kpi-diesel .kpi-value"
 ERROR_BANNER = f"[id*='{ids.SCENARIO_ERROR}'][id*='{ids.PAGE_PLANNER}']"
 SUPPLY_V2H_TRACE = 2
@@ -30,6 +31,7 @@ def open_planner(page: Page, url: str) -> None:
     page.goto(url)
     wait_for_dash(page)
     expect(page.locator(f"#{ids.PLANNER_KPIS} .kpi-card")).to_have_count(6)
+    wait_for_new_text(page.locator(WITHOUT_START_CARD), r"[\d,]+")
 
 
 # Plotly keeps the drawn values, decoded, in the graph's _fullData.
@@ -69,7 +71,7 @@ def test_a_slider_moved_by_keyboard_changes_a_kpi_and_a_chart(
     adoption.focus()
     adoption.press("PageUp")  # 0 % → 10 %
 
-    expect(page.locator(V2H_CARD)).not_to_have_text("0")
+    wait_for_new_text(page.locator(V2H_CARD), r"[1-9][\d,]*")
     page.wait_for_function(f"() => {V2H_SUPPLY_SUM_JS} > 0")
     page.wait_for_function("() => window.location.search.includes('v2h=0.1')")
     assert console_errors == []
@@ -82,7 +84,7 @@ def test_a_copied_link_reproduces_the_view(page: Page, live_server: str, console
     thumb.focus()
     for _ in range(4):
         thumb.press("ArrowRight")  # × 1 → × 2 in steps of 0.25
-    expect(page.locator(DIESEL_CARD)).not_to_have_text(diesel_before)
+    wait_for_new_text(page.locator(DIESEL_CARD), r"[\d,]+ h|never", old=diesel_before)
     page.wait_for_function("() => window.location.search.includes('diesel=2')")
     link = page.evaluate("() => window.location.href")
 
@@ -146,7 +148,6 @@ def test_the_scenario_follows_to_the_overview(page: Page, live_server: str, cons
     assert console_errors == []
 
 
-WITHOUT_START_CARD = f"#{ids.PLANNER_KPIS} .kpi-without-power-start .kpi-value"
 
 
 def without_power_at_start(city: str, districts: tuple[str, ...] | None) -> str:
@@ -169,6 +170,8 @@ def test_choosing_a_district_by_keyboard_changes_the_kpi_and_the_link(
     districts.focus()
     districts.press("Enter")  # opens the list; typing searches it, Enter picks the first match
     page.keyboard.type("Omiya")
+    # Enter picks the first option shown: wait until the search has narrowed the list to Omiya.
+    expect(page.get_by_role("option").first).to_have_text("Omiya")
     page.keyboard.press("Enter")
     page.keyboard.press("Escape")  # the choice is sent when the list closes
 
