@@ -2,6 +2,17 @@
 
 Every problem with the input ends the command with exit status 2 and one line
 on stderr that names it; no traceback.
+
+``simulate`` and ``report`` take the scenario from ``--scenario-file`` (the JSON
+the dashboard's "Save scenario" writes, read by :mod:`resilience.scenario_file`)
+and one flag per field of :class:`~resilience.records.Scenario`, made from
+``Scenario.model_fields``: ``diesel_stock_multiplier`` is
+``--diesel-stock-multiplier``, a choice field takes one of its choices, a
+true/false field is ``--name`` / ``--no-name``, and a field that may be None
+takes ``default`` to mean "the preset's or the city's value". A flag sets only
+the field it names, over the file's value; the file's city applies unless
+``--city`` is given. Nothing here imports ``reports`` or ``dash`` except the
+``report`` command, which needs them.
 """
 
 from __future__ import annotations
@@ -10,14 +21,45 @@ import argparse
 import datetime as dt
 import inspect
 import json
+import math
+import operator
 import sys
+import types
+import typing
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+from pydantic.fields import FieldInfo
 
 from resilience.errors import KizunaInputError
 from resilience.records import PRESET_IDS, Scenario
+from resilience.scenario_file import SUPPORTED_START_YEARS, start_year_problem
+from resilience.scenario_file import read as read_scenario_file
 
 EXIT_BAD_INPUT = 2
+DEFAULT_CITY = "saitama"
+#: Word that sets a field that may be None back to None ("use the preset's or the city's value").
+DEFAULT_WORD = "default"
+#: Older, shorter names that keep working next to a field's own flag.
+FLAG_ALIASES: dict[str, tuple[str, ...]] = {
+    "preset": ("--scenario",),
+    "duration_h": ("--hours",),
+    "affected_district_ids": ("--districts",),
+}
+#: A field's unit, read from the end of its name: (suffix, unit in help and messages, metavar).
+_UNITS = (
+    ("_kwh_per_day", "kWh/day", "KWH_PER_DAY"),
+    ("_kwh", "kWh", "KWH"),
+    ("_kw", "kW", "KW"),
+    ("_litres", "L", "LITRES"),
+    ("_h", "h", "HOURS"),
+    ("_multiplier", "× the city's data", "FACTOR"),
+    ("_share", "fraction, 0.3 = 30 %", "FRACTION"),
+    ("_soc", "fraction, 0.3 = 30 %", "FRACTION"),
+)
+_BOUNDS = (("ge", "≥"), ("gt", ">"), ("le", "≤"), ("lt", "<"))
 
 
 class _Parser(argparse.ArgumentParser):
@@ -39,13 +81,16 @@ def _read_json(path: str) -> object:
         raise KizunaInputError(f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
 
 
-def _local_time(text: str) -> dt.datetime:
+def _local_time(text: str, option: str = "--start") -> dt.datetime:
     try:
         value = dt.datetime.fromisoformat(text)
     except ValueError:
-        raise KizunaInputError(f"--start = {text!r}: expected a local date and hour like 2011-03-11T14:00") from None
+        raise KizunaInputError(f"{option} = {text!r}: expected a local date and hour like 2011-03-11T14:00") from None
     if value.tzinfo is not None:
-        raise KizunaInputError(f"--start = {text!r}: give local time without a zone; the city's zone applies")
+        raise KizunaInputError(f"{option} = {text!r}: give local time without a zone; the city's zone applies")
+    problem = start_year_problem(value)
+    if problem is not None:
+        raise KizunaInputError(f"{option} = {text!r}: {problem}")
     return value
 
 
@@ -63,20 +108,183 @@ def run_survival(args: argparse.Namespace) -> int:
     return 0
 
 
-def _scenario_from_args(args: argparse.Namespace) -> Scenario:
-    fields = {"preset": args.scenario, "duration_h": args.hours}
-    if args.start:
-        fields["start"] = _local_time(args.start)
-    if args.districts is not None:
-        fields["affected_district_ids"] = tuple(d.strip() for d in args.districts.split(",") if d.strip())
-    return Scenario(**fields)
+@dataclass(frozen=True)
+class _Flag:
+    """The command-line flag of one Scenario field."""
+
+    field: str
+    option: str
+    kind: Any
+    optional: bool
+    unit: str
+    metavar: str | None
+    bounds: tuple[tuple[str, float], ...]
+    choices: tuple[str, ...] | None
+
+
+def _without_none(annotation: Any) -> tuple[Any, bool]:
+    """The field's type without None, and whether None is allowed."""
+    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
+        args = typing.get_args(annotation)
+        kept = tuple(arg for arg in args if arg is not type(None))
+        return (kept[0] if len(kept) == 1 else annotation), len(kept) < len(args)
+    return annotation, False
+
+
+def _is_tuple_of_str(kind: Any) -> bool:
+    return typing.get_origin(kind) is tuple and typing.get_args(kind) == (str, Ellipsis)
+
+
+def _flag(name: str, field: FieldInfo) -> _Flag:
+    kind, optional = _without_none(field.annotation)
+    unit, metavar = next(((u, m) for suffix, u, m in _UNITS if name.endswith(suffix)), ("", None))
+    bounds = tuple((symbol, float(getattr(item, attr))) for item in field.metadata for attr, symbol in _BOUNDS
+                   if getattr(item, attr, None) is not None)
+    choices = None
+    if typing.get_origin(kind) is typing.Literal:
+        choices = tuple(str(choice) for choice in typing.get_args(kind)) + ((DEFAULT_WORD,) if optional else ())
+        metavar = name.upper()
+    elif kind is bool:
+        metavar = None
+    elif kind is dt.datetime:
+        metavar = "YYYY-MM-DDTHH:MM"
+    elif _is_tuple_of_str(kind):
+        metavar = "ID,ID,…"
+    elif metavar is None:
+        metavar = {int: "N", float: "NUMBER", str: "TEXT"}.get(kind, "JSON")
+    return _Flag(name, "--" + name.replace("_", "-"), kind, optional, unit, metavar, bounds, choices)
+
+
+def scenario_flags() -> dict[str, _Flag]:
+    """Field name → its flag, for every field of :class:`~resilience.records.Scenario`."""
+    return {name: _flag(name, field) for name, field in Scenario.model_fields.items()}
+
+
+def _range_text(bounds: tuple[tuple[str, float], ...]) -> str:
+    symbols = dict(bounds)
+    if set(symbols) == {"≥", "≤"}:
+        return f"{symbols['≥']:g}–{symbols['≤']:g}"
+    return " and ".join(f"{symbol} {value:g}" for symbol, value in bounds)
+
+
+def _in_range(value: float, bounds: tuple[tuple[str, float], ...]) -> bool:
+    tests = {"≥": operator.ge, ">": operator.gt, "≤": operator.le, "<": operator.lt}
+    return all(tests[symbol](value, limit) for symbol, limit in bounds)
+
+
+def _humanised(name: str) -> tuple[str, bool]:
+    """Words for a field without a description, and whether they already say its unit."""
+    for suffix in ("_h", "_litres"):
+        if name.endswith(suffix):
+            name = name[: -len(suffix)]
+            break
+    words = {"ev": "EV", "pv": "PV", "v2h": "V2H", "soc": "SOC", "kwh": "kWh", "kw": "kW"}
+    shown = [words.get(word, word) for word in name.split("_")]
+    return " ".join(shown), "kWh" in shown or "kW" in shown
+
+
+def _help(flag: _Flag, field: FieldInfo) -> str:
+    text, unit_said = (field.description, False) if field.description else _humanised(flag.field)
+    notes = []
+    if flag.unit and not unit_said and not text.endswith(flag.unit):
+        notes.append(flag.unit)
+    if flag.choices is not None:
+        notes.append("one of " + ", ".join(flag.choices))
+    if flag.kind is dt.datetime:
+        first, last = SUPPORTED_START_YEARS
+        notes.append(f"e.g. 2011-03-11T14:00, a year {first}–{last}")
+    elif _is_tuple_of_str(flag.kind):
+        notes.append("comma-separated")
+    if flag.bounds:
+        notes.append(_range_text(flag.bounds))
+    if flag.optional and "None" in text:
+        text = text.replace("None", repr(DEFAULT_WORD))
+    elif flag.optional and field.default is None:
+        notes.append(f"default: the preset's or the city's value, also given as {DEFAULT_WORD!r}")
+    elif flag.kind is bool:
+        notes.append(f"default: {'on' if field.default else 'off'}")
+    else:
+        default = field.default
+        notes.append(f"default {default:g}" if isinstance(default, float) else f"default {default}")
+    text = f"{text} [{'; '.join(notes)}]" if notes else text
+    return text.replace("%", "%%")
+
+
+class _Override(argparse.Action):
+    """Keeps what the user typed for a Scenario field, and the flag they typed it with."""
+
+    def __init__(self, option_strings, dest, field: str, **kwargs):
+        self.field = field
+        super().__init__(option_strings, dest, **kwargs)
+
+    def __call__(self, parser, namespace, values, option_string=None):
+        overrides = dict(getattr(namespace, "scenario_overrides", None) or {})
+        overrides[self.field] = (option_string or self.option_strings[0], self.const if self.nargs == 0 else values)
+        namespace.scenario_overrides = overrides
+
+
+def _flag_value(flag: _Flag, option: str, text: Any) -> Any:
+    """The field value a flag's text stands for (raises KizunaInputError naming the flag)."""
+    if flag.kind is bool or flag.choices is not None:
+        return None if text == DEFAULT_WORD and flag.optional else text
+    if flag.optional and text.strip().lower() == DEFAULT_WORD:
+        return None
+    unit = f" ({flag.unit})" if flag.unit else ""
+    if flag.kind is int or flag.kind is float:
+        number = "a whole number" if flag.kind is int else "a number"
+        try:
+            value = flag.kind(text)
+        except ValueError:
+            raise KizunaInputError(f"{option} = {text!r}: expected {number}{unit}") from None
+        if not math.isfinite(value):
+            raise KizunaInputError(f"{option} = {text}: must be a finite number{unit}")
+        if not _in_range(value, flag.bounds):
+            raise KizunaInputError(f"{option} = {text}: must be {_range_text(flag.bounds)}{unit}")
+        return value
+    if flag.kind is dt.datetime:
+        return _local_time(text, option)
+    if _is_tuple_of_str(flag.kind):
+        return tuple(item.strip() for item in text.split(",") if item.strip())
+    if flag.kind is str:
+        return text
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        raise KizunaInputError(f"{option} = {text!r}: expected a JSON value") from None
+
+
+def scenario_inputs(args: argparse.Namespace) -> tuple[str, Scenario]:
+    """The city and scenario a ``simulate`` or ``report`` command line asks for.
+
+    The scenario is ``--scenario-file``'s (else the defaults of
+    :class:`~resilience.records.Scenario`) with every field flag given on the
+    command line set over it; the city is ``--city``, else the file's, else
+    :data:`DEFAULT_CITY`.
+    """
+    file_city, scenario = (None, Scenario())
+    if args.scenario_file is not None:
+        file_city, scenario = read_scenario_file(args.scenario_file)
+    flags = scenario_flags()
+    overrides: dict[str, Any] = {}
+    problems: list[str] = []
+    for name, (option, text) in (getattr(args, "scenario_overrides", None) or {}).items():
+        try:
+            overrides[name] = _flag_value(flags[name], option, text)
+        except KizunaInputError as error:
+            problems.extend(error.problems)
+    if problems:
+        raise KizunaInputError(problems)
+    if overrides:
+        scenario = Scenario(**{**scenario.model_dump(), **overrides})
+    return args.city or file_city or DEFAULT_CITY, scenario
 
 
 def run_simulate(args: argparse.Namespace) -> int:
     from resilience.citydata import load_city
     from resilience.citysim import simulate
 
-    result = simulate(load_city(args.city), _scenario_from_args(args))
+    city, scenario = scenario_inputs(args)
+    result = simulate(load_city(city), scenario)
     if args.format == "json":
         print(json.dumps(result.kpis.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -114,11 +322,11 @@ def run_report(args: argparse.Namespace) -> int:
     report_format = args.format or ("html" if out.suffix.lower() in (".html", ".htm") else "pdf")
     if not out.parent.is_dir():
         raise KizunaInputError(f"--out = {str(out)!r}: no folder {str(out.parent)!r} to write it in")
-    scenario = _scenario_from_args(args)
+    city, scenario = scenario_inputs(args)
     if report_format == "pdf":
-        out.write_bytes(build_pdf(args.city, scenario, args.prepared_by))
+        out.write_bytes(build_pdf(city, scenario, args.prepared_by))
     else:
-        out.write_text(build_html(args.city, scenario, args.prepared_by), encoding="utf-8")
+        out.write_text(build_html(city, scenario, args.prepared_by), encoding="utf-8")
     print(out)
     return 0
 
@@ -130,12 +338,23 @@ def run_validate(args: argparse.Namespace) -> int:
 
 
 def _add_scenario_options(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--city", default="saitama")
-    parser.add_argument("--scenario", default="tohoku-2011", choices=PRESET_IDS)
-    parser.add_argument("--hours", type=int, default=168)
-    parser.add_argument("--start", help="local start, e.g. 2011-03-11T14:00 (default: the preset's)")
-    parser.add_argument("--districts", help="comma-separated district ids the outage hits (default: the "
-                                            "event's own area on its home city, else the whole city)")
+    parser.add_argument("--city", help="bundled city id or the path of a city folder or workbook "
+                                       f"(default: the scenario file's city, else {DEFAULT_CITY})")
+    parser.add_argument("--scenario-file", metavar="FILE",
+                        help="scenario saved by the dashboard's Save scenario (JSON); the flags below override "
+                             "its values")
+    fields = parser.add_argument_group("scenario", "one flag per planner override; each sets only its own field")
+    for name, field in Scenario.model_fields.items():
+        flag = _flag(name, field)
+        common = {"action": _Override, "field": name, "dest": f"scenario_{name}", "default": argparse.SUPPRESS,
+                  "help": _help(flag, field)}
+        if flag.kind is bool:
+            fields.add_argument(flag.option, nargs=0, const=True, **common)
+            fields.add_argument("--no-" + flag.option[2:], nargs=0, const=False,
+                                **{**common, "help": f"turn {flag.option} off"})
+        else:
+            fields.add_argument(flag.option, *FLAG_ALIASES.get(name, ()), metavar=flag.metavar,
+                                choices=flag.choices, **common)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -189,7 +408,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = build_parser().parse_args(argv)
         return args.handler(args)
     except KizunaInputError as exc:
-        print(f"error: {'; '.join(exc.problems)}", file=sys.stderr)
+        lines = [line.strip() for problem in exc.problems for line in problem.splitlines() if line.strip()]
+        print(f"error: {'; '.join(lines)}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except OSError as exc:
         print(f"error: {exc.filename or ''}: {exc.strerror}", file=sys.stderr)
