@@ -1,26 +1,38 @@
 """Controls, figures and result text of the V2H household estimator.
 
 The household controls are shared with the Survival page (each page passes its
-own component IDs). Everything else only formats what
-:func:`components.archetypes.household_backup` computed: the hourly chart
+own component IDs). Everything else only formats what the engine computed
+(:func:`car_backup`, :func:`resilience.v2h.claim_check`): the hourly chart
 (served load by source, with the car's state of charge on a second axis), the
 usable-energy formula with its numbers filled in, and the carmaker's claim set
-beside Kizuna's figure on the same basis.
+beside Kizuna's model on the claim's own basis and on Kizuna's planning basis.
 """
 
 from __future__ import annotations
 
-import re
+import json
 from dataclasses import dataclass
+from functools import lru_cache
+from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from dash import dcc, html
 
-from components.archetypes import Household, HouseholdBackup, claim_days_at
+from components.archetypes import Household, HouseholdBackup, default_start
 from components.district_map import FONT_FAMILY
 from components.text import TEXT
+from resilience.citydata import load_city
+from resilience.v2h import (
+    CLAIM_BASIS_DISCHARGE_EFFICIENCY,
+    CLAIM_BASIS_RESERVE_SOC,
+    CLAIM_BASIS_SOC_START,
+    ClaimCheck,
+    claim_check,
+    v2h_backup,
+)
+from resilience.vehicles import PhevEngine, phev_engine, vehicle
 
 GRAPH_HEIGHT_PX = 400
 #: ``dcc.Graph(config=...)`` for the analysis charts: a PNG download, no Plotly Cloud button.
@@ -38,7 +50,42 @@ COLORS = {
     "soc": "#1f5fa8",
     "reserve": "#59636e",
 }
-_CLAIM_KWH_PER_DAY = re.compile(r"(\d+(?:\.\d+)?)\s*kWh/day")
+#: Strings of the claim comparison (claim's basis beside the planning basis) and of a PHEV's engine figures.
+#: They belong in :data:`components.text.TEXT` (same keys); kept here until that file takes them.
+CLAIM_TEXT = MappingProxyType({
+    "v2h.claim_read_as": "Read as: {days} at {kwh_per_day:g} kWh/day, {scope}.",
+    "v2h.claim_days_one": "{days:g} days",
+    "v2h.claim_days_range": "{days:g}–{days_high:g} days",
+    "v2h.claim_scope_engine": "from a full battery and a full tank",
+    "v2h.claim_scope_battery": "from the battery alone",
+    "v2h.claim_basis": "Kizuna on the claim's basis: {days:.2f} days at {kwh_per_day:g} kWh/day",
+    "v2h.claim_basis_battery": (
+        "{battery_kwh:.1f} kWh × ({soc_start:.2f} − {reserve_soc:.2f}) × {efficiency:.2f} = {total_kwh:.2f} kWh "
+        "÷ {kwh_per_day:g} kWh/day. The claim's basis: a full battery, nothing kept for driving, no conversion "
+        "losses, the claim's daily load spread evenly, no PV — run through Kizuna's hourly model."
+    ),
+    "v2h.claim_basis_engine": (
+        "{battery_kwh:.1f} kWh × ({soc_start:.2f} − {reserve_soc:.2f}) × {efficiency:.2f} = {battery_energy_kwh:.2f} "
+        "kWh from the battery + {tank_litres:g} L × {kwh_per_litre:.2f} kWh/L = {engine_energy_kwh:.2f} kWh from a "
+        "full tank = {total_kwh:.2f} kWh ÷ {kwh_per_day:g} kWh/day. The claim's basis: a full battery and tank, "
+        "nothing kept for driving, no conversion losses, the claim's daily load spread evenly, no PV — run through "
+        "Kizuna's hourly model."
+    ),
+    "v2h.claim_within": "That is within the claim.",
+    "v2h.claim_above": "That is {percent:.0f} % more than the claim.",
+    "v2h.claim_below": "That is {percent:.0f} % less than the claim.",
+    "v2h.claim_planning": "Kizuna's planning basis: {days}",
+    "v2h.claim_planning_how": (
+        "Your household: reserve {reserve_percent:.0f} %, η = {efficiency:.2f}, {kwh_per_day:.2f} kWh/day in the "
+        "city's hourly load shape, with your PV and {petrol_litres:g} L of petrol — the hourly estimate of this page."
+    ),
+    "v2h.claim_planning_days": "{days:.2f} days",
+    "v2h.claim_planning_whole": "more than {days:g} days",
+    "v2h.engine_figures": (
+        "This car's engine: {kwh_per_litre:.2f} kWh per litre of petrol ({kwh_status}); tank {tank_litres:g} L "
+        "({tank_status}) = {full_tank_kwh:.1f} kWh on a full tank."
+    ),
+})
 
 # Form controls, buttons and banners use the classes of assets/dashboard.css (.field, .field-label, .number-input,
 # .button, .error-banner …) so these pages look like the planner; only the page grid is set here.
@@ -196,38 +243,147 @@ def backup_headline(backup: HouseholdBackup) -> tuple[str, str]:
             TEXT["v2h.days"].format(days=estimate.days_of_backup))
 
 
+def car_backup(household: Household) -> HouseholdBackup:
+    """The household's V2H estimate with its car's own PHEV engine figure (cached on the record's JSON).
+
+    As :func:`components.archetypes.household_backup` (the city fleet's efficiencies and SOC limit, the
+    household's inputs), except that :func:`resilience.v2h.v2h_backup` gets the car's id, so a PHEV's petrol is
+    burnt at its own ``engine_kwh_per_litre`` and a BEV's petrol is ignored.
+
+    Raises
+    ------
+    KizunaInputError
+        For an unknown city or vehicle, or a value ``v2h_backup`` rejects.
+    """
+    return _car_backup_cached(json.dumps(household.to_dict(), sort_keys=True))
+
+
+@lru_cache(maxsize=32)
+def _car_backup_cached(household_json: str) -> HouseholdBackup:
+    household = Household.from_dict(json.loads(household_json))
+    city = load_city(household.city_id)
+    car = vehicle(household.vehicle_id)
+    fleet = city.fleet
+    start = household.start or default_start(city)
+    estimate = v2h_backup(
+        city=city, start=start, vehicle_id=household.vehicle_id, soc_start=household.soc_start,
+        reserve_soc=household.reserve_soc, v2h_kw=household.v2h_kw,
+        discharge_efficiency=fleet.discharge_efficiency, charge_efficiency=fleet.charge_efficiency,
+        soc_max=fleet.soc_max, load_mode=household.load_mode, essential_kwh_per_day=household.essential_kwh_per_day,
+        pv_kwp=household.pv_kwp, weather=household.weather, petrol_litres=household.petrol_litres,
+        duration_h=household.duration_h,
+    )
+    return HouseholdBackup(estimate=estimate, city=city, vehicle=car, battery_kwh=float(car["usable_kwh"]),
+                           discharge_efficiency=fleet.discharge_efficiency, petrol_litres=estimate.petrol_litres,
+                           start=start)
+
+
 @dataclass(frozen=True)
 class ClaimComparison:
-    """A carmaker's "days of household supply" claim and Kizuna's figure on the same basis.
+    """A carmaker's "days of household supply" claim beside Kizuna's model on two bases, as display lines.
 
     Attributes
     ----------
     brand, claim, source : str
-        Who claims it, the claim as quoted in the catalogue (FACTS C2) and where it was published.
-    kwh_per_day : float or None
-        The daily use the claim assumes [kWh/day], when the quote states it.
-    kizuna_days : float or None
-        Usable energy ÷ that daily use for this car, SOC and reserve [days].
+        Who claims it, the claim as quoted in the catalogue and where it was published.
+    check : resilience.v2h.ClaimCheck
+        Kizuna's hourly model on the claim's basis (its daily load, no reserve, no losses).
+    says, read_as : str
+        The quote, and the claim as numbers (days, kWh/day, battery alone or with a full tank).
+    basis, basis_how, verdict : str
+        Kizuna's days on the claim's basis, the arithmetic behind them and how they compare with the claim.
+    planning, planning_how : str
+        Kizuna's planning basis (the household's reserve, η, load, PV and petrol) and what it assumes.
     """
 
     brand: str
     claim: str
     source: str
-    kwh_per_day: float | None
-    kizuna_days: float | None
+    check: ClaimCheck
+    says: str
+    read_as: str
+    basis: str
+    basis_how: str
+    verdict: str
+    planning: str
+    planning_how: str
 
 
-def claim_comparison(backup: HouseholdBackup) -> ClaimComparison | None:
-    """The catalogue's claim for the household's car beside Kizuna's days; None when there is no claim."""
-    car = backup.vehicle
-    claim = str(car.get("supply_days_claim") or "").strip()
-    if not claim:
+def _claim_days_text(check: ClaimCheck) -> str:
+    claim = check.claim
+    if claim.days_high > claim.days:
+        return CLAIM_TEXT["v2h.claim_days_range"].format(days=claim.days, days_high=claim.days_high)
+    return CLAIM_TEXT["v2h.claim_days_one"].format(days=claim.days)
+
+
+def _verdict(check: ClaimCheck) -> str:
+    ratio = check.claim_ratio
+    if round(abs(ratio - 1.0) * 100) == 0:
+        return CLAIM_TEXT["v2h.claim_within"]
+    key = "v2h.claim_above" if ratio > 1 else "v2h.claim_below"
+    return CLAIM_TEXT[key].format(percent=abs(ratio - 1.0) * 100)
+
+
+def _planning_days(backup: HouseholdBackup) -> str:
+    estimate = backup.estimate
+    if estimate.lasts_whole_horizon:
+        return CLAIM_TEXT["v2h.claim_planning_whole"].format(days=len(estimate.hourly) / 24)
+    return CLAIM_TEXT["v2h.claim_planning_days"].format(days=estimate.days_of_backup)
+
+
+def claim_comparison(backup: HouseholdBackup, reserve_soc: float) -> ClaimComparison | None:
+    """The catalogue's claim for the household's car, Kizuna on its basis and on the planning basis.
+
+    None when no claim for the car is on record. The numbers come from the catalogue's claim columns, from
+    :func:`resilience.v2h.claim_check` and from the household's estimate; this function only formats them.
+
+    Parameters
+    ----------
+    backup : HouseholdBackup
+        The household's estimate (the planning basis), e.g. from :func:`car_backup`.
+    reserve_soc : float
+        The household's mobility reserve [fraction], for the planning basis's description.
+    """
+    check = claim_check(str(backup.vehicle.name), city=backup.city, start=backup.start)
+    if check is None:
         return None
-    match = _CLAIM_KWH_PER_DAY.search(claim)
-    kwh_per_day = float(match.group(1)) if match else None
-    days = claim_days_at(backup, kwh_per_day) if kwh_per_day else None
-    return ClaimComparison(brand=str(car["brand"]), claim=claim, source=str(car.get("supply_days_claim_source") or ""),
-                           kwh_per_day=kwh_per_day, kizuna_days=days)
+    claim = check.claim
+    scope = CLAIM_TEXT["v2h.claim_scope_engine" if claim.includes_engine else "v2h.claim_scope_battery"]
+    numbers = {
+        "battery_kwh": check.battery_kwh, "soc_start": CLAIM_BASIS_SOC_START, "reserve_soc": CLAIM_BASIS_RESERVE_SOC,
+        "efficiency": CLAIM_BASIS_DISCHARGE_EFFICIENCY, "battery_energy_kwh": check.battery_energy_kwh,
+        "tank_litres": check.fuel_tank_litres, "kwh_per_litre": check.engine_kwh_per_litre,
+        "engine_energy_kwh": check.engine_energy_kwh, "total_kwh": check.total_energy_kwh,
+        "kwh_per_day": claim.kwh_per_day,
+    }
+    how_key = "v2h.claim_basis_engine" if check.fuel_tank_litres > 0 else "v2h.claim_basis_battery"
+    estimate = backup.estimate
+    return ClaimComparison(
+        brand=claim.brand, claim=claim.text, source=claim.source, check=check,
+        says=TEXT["v2h.claim_says"].format(brand=claim.brand, claim=claim.text),
+        read_as=CLAIM_TEXT["v2h.claim_read_as"].format(days=_claim_days_text(check), kwh_per_day=claim.kwh_per_day,
+                                                       scope=scope),
+        basis=CLAIM_TEXT["v2h.claim_basis"].format(days=check.kizuna_days, kwh_per_day=claim.kwh_per_day),
+        basis_how=CLAIM_TEXT[how_key].format(**numbers),
+        verdict=_verdict(check),
+        planning=CLAIM_TEXT["v2h.claim_planning"].format(days=_planning_days(backup)),
+        planning_how=CLAIM_TEXT["v2h.claim_planning_how"].format(
+            reserve_percent=reserve_soc * 100,
+            efficiency=backup.discharge_efficiency, kwh_per_day=estimate.kwh_per_day,
+            petrol_litres=estimate.petrol_litres),
+    )
+
+
+def engine_figures_text(vehicle_id: str) -> str | None:
+    """"This car's engine: … kWh per litre …" for a PHEV with its own figures; None otherwise."""
+    engine: PhevEngine | None = phev_engine(vehicle_id)
+    if engine is None:
+        return None
+    return CLAIM_TEXT["v2h.engine_figures"].format(
+        kwh_per_litre=engine.engine_kwh_per_litre, kwh_status=engine.engine_kwh_per_litre_status,
+        tank_litres=engine.fuel_tank_litres, tank_status=engine.fuel_tank_litres_status,
+        full_tank_kwh=engine.full_tank_kwh,
+    )
 
 
 def _local_times(index: pd.DatetimeIndex) -> pd.DatetimeIndex:

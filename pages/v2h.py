@@ -13,7 +13,6 @@ from components.archetypes import (
     V2H_HORIZONS_H,
     Household,
     default_start,
-    household_backup,
     household_from_controls,
     household_from_query,
     household_query,
@@ -29,8 +28,10 @@ from components.v2h_figures import (
     HouseholdControlIds,
     backup_figure,
     backup_headline,
+    car_backup,
     claim_comparison,
     energy_days_formula,
+    engine_figures_text,
     error_banner,
     household_controls,
     labelled,
@@ -203,45 +204,47 @@ def update_estimate(city_id, vehicle_id, soc_percent, reserve_percent, v2h_kw, l
             v2h_kw=v2h_kw, load_mode=load_mode, essential_kwh_per_day=essential_kwh_per_day, pv_kwp=pv_kwp,
             petrol_litres=petrol_litres, weather=weather, start=start_from_controls(date, hour), duration_h=horizon_h,
         )
-        backup = household_backup(household)
+        backup = car_backup(household)
     except KizunaInputError as error:
         banner = error_banner(TEXT["v2h.error_title"], error.problems)
         return (*([no_update] * 7), banner, False, no_update)
     hours, days = backup_headline(backup)
     city = backup.city
+    # A PHEV's engine yield is the car's own; a BEV shows the city fleet's fallback figure, as before.
+    kwh_per_litre = (backup.estimate.engine_kwh_per_litre if backup.estimate.engine_kwh_per_litre > 0
+                     else city.fleet.phev_kwh_per_litre)
     method = TEXT["v2h.source_model"].format(
         efficiency=backup.discharge_efficiency, soc_max=city.fleet.soc_max,
-        charge_efficiency=city.fleet.charge_efficiency, kwh_per_litre=city.fleet.phev_kwh_per_litre,
+        charge_efficiency=city.fleet.charge_efficiency, kwh_per_litre=kwh_per_litre,
         load_shape=city.load_shape, city=city.name,
     )
     state = {"household": household.to_dict(), "query": household_query(household)}
     return (hours, days, usable_energy_formula(backup, household.soc_start, household.reserve_soc),
-            energy_days_formula(backup), claim_children(backup), backup_figure(backup, household.reserve_soc),
-            method, [], True, state)
+            energy_days_formula(backup), claim_children(backup, household.reserve_soc),
+            backup_figure(backup, household.reserve_soc), method, [], True, state)
 
 
-def claim_children(backup) -> list:
-    """The carmaker's claim, Kizuna's figure on the same basis, and where the claim comes from."""
-    comparison = claim_comparison(backup)
+CLAIM_FIGURE_STYLE = {"margin": 0, "fontWeight": 700, "fontSize": "1.1rem", "color": "var(--color-accent-strong)"}
+
+
+def claim_children(backup, reserve_soc: float) -> list:
+    """The carmaker's claim, Kizuna on the claim's basis beside Kizuna's planning basis, and the claim's source."""
+    comparison = claim_comparison(backup, reserve_soc)
+    engine = engine_figures_text(str(backup.vehicle.name))
+    engine_line = [html.P(engine, className="field-hint")] if engine else []
     if comparison is None:
-        return [html.P(TEXT["v2h.claim_none"], style={"margin": 0})]
-    children = [html.P(TEXT["v2h.claim_says"].format(brand=comparison.brand, claim=comparison.claim),
-                       style={"margin": "0 0 0.6rem", "fontWeight": 600})]
-    if comparison.kizuna_days is None:
-        children.append(html.P(TEXT["v2h.claim_no_basis"], style={"margin": "0 0 0.6rem"}))
-    else:
-        children += [
-            html.P(TEXT["v2h.claim_kizuna"].format(days=comparison.kizuna_days, kwh_per_day=comparison.kwh_per_day),
-                   style={"margin": 0, "fontWeight": 700, "fontSize": "1.1rem", "color": "var(--color-accent-strong)"}),
-            html.P(TEXT["v2h.claim_kizuna_how"].format(kwh_per_day=comparison.kwh_per_day,
-                                                        usable_kwh=backup.estimate.usable_kwh),
-                   className="field-hint"),
-        ]
-    children += [
+        return [html.P(TEXT["v2h.claim_none"], style={"margin": 0}), *engine_line]
+    return [
+        html.P(comparison.says, style={"margin": "0 0 0.25rem", "fontWeight": 600}),
+        html.P(comparison.read_as, className="field-hint"),
+        html.P(comparison.basis, style=CLAIM_FIGURE_STYLE),
+        html.P([comparison.basis_how, " ", comparison.verdict], className="field-hint"),
+        html.P(comparison.planning, style=CLAIM_FIGURE_STYLE),
+        html.P(comparison.planning_how, className="field-hint"),
+        *engine_line,
         html.P(TEXT["v2h.claim_note"], className="field-hint"),
         html.P(TEXT["v2h.claim_source"].format(source=comparison.source), className="field-hint"),
     ]
-    return children
 
 
 @callback(

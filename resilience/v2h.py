@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -11,17 +12,27 @@ import pandas as pd
 
 from resilience.errors import KizunaInputError
 from resilience.loads import household_load_kw
-from resilience.records import City
+from resilience.records import City, EVFleet
 from resilience.solar import pv_ac_kw_per_kwp
 from resilience.storage import UNMET_TOLERANCE_KWH, dispatch_storage
 from resilience.timeindex import hourly_index
-from resilience.vehicles import vehicle
+from resilience.vehicles import SupplyClaim, engine_kwh_per_litre, phev_engine, supply_claim, vehicle
+
+#: Engine yield for a PHEV without its own catalogue figure, and for a bare ``battery_kwh`` [kWh/L]: the city
+#: fleet's default ``phev_kwh_per_litre``.
+FALLBACK_ENGINE_KWH_PER_LITRE: float = EVFleet.model_fields["phev_kwh_per_litre"].default
+#: The carmakers' basis for "days of household supply": the car starts full, keeps nothing for driving and no
+#: conversion loss is counted (Mitsubishi's figures leave out the V2H unit's losses; Toyota's is the energy at
+#: the car's own outlets). State of charge at the start, reserve [fractions] and discharge efficiency [fraction].
+CLAIM_BASIS_SOC_START = 1.0
+CLAIM_BASIS_RESERVE_SOC = 0.0
+CLAIM_BASIS_DISCHARGE_EFFICIENCY = 1.0
 
 
 def usable_energy_kwh(battery_kwh, soc_start, reserve_soc, discharge_efficiency):
     """Energy a car can deliver to the home before it reaches its mobility reserve.
 
-    ``E = C × max(SOC0 − SOC_reserve, 0) × η_dis`` (MODEL §5).
+    ``E = C × max(SOC0 − SOC_reserve, 0) × η_dis`` (docs/model.md §5).
 
     Parameters
     ----------
@@ -39,7 +50,7 @@ def usable_energy_kwh(battery_kwh, soc_start, reserve_soc, discharge_efficiency)
 
     Examples
     --------
-    The LEAF example of FACTS G: 40 kWh from full to a 30 % reserve at 88 %.
+    The LEAF example of docs/model.md §5: 40 kWh from full to a 30 % reserve at 88 %.
 
     >>> round(usable_energy_kwh(40, 1.0, 0.3, 0.88), 2)
     24.64
@@ -68,6 +79,10 @@ class V2HEstimate:
     hourly : pandas.DataFrame
         Indexed by local time: ``load_kw``, ``pv_kw``, ``served_pv_kw``,
         ``served_car_kw``, ``served_engine_kw``, ``unserved_kw``, ``soc``.
+    engine_kwh_per_litre : float
+        Engine yield used [kWh/L] (0 for a BEV).
+    petrol_litres : float
+        Petrol the engine could burn [L] (0 for a BEV).
     """
 
     usable_kwh: float
@@ -76,6 +91,13 @@ class V2HEstimate:
     hours_of_backup: float
     lasts_whole_horizon: bool
     hourly: pd.DataFrame = field(repr=False)
+    engine_kwh_per_litre: float = 0.0
+    petrol_litres: float = 0.0
+
+    @property
+    def engine_kwh(self) -> float:
+        """Electricity the engine can make from its petrol [kWh]: ``petrol_litres × engine_kwh_per_litre``."""
+        return self.petrol_litres * self.engine_kwh_per_litre
 
     @property
     def days_of_backup(self) -> float:
@@ -91,6 +113,8 @@ class V2HEstimate:
             "hours_of_backup": round(self.hours_of_backup, 4),
             "days_of_backup": round(self.days_of_backup, 4),
             "lasts_whole_horizon": self.lasts_whole_horizon,
+            "engine_kwh_per_litre": round(self.engine_kwh_per_litre, 4),
+            "petrol_litres": round(self.petrol_litres, 4),
         }
 
 
@@ -134,11 +158,11 @@ def v2h_backup(
     pv_kwp: float = 0.0,
     weather: str = "typical",
     petrol_litres: float = 0.0,
-    engine_kwh_per_litre: float = 2.2,
+    engine_kwh_per_litre: float | None = None,
     duration_h: int = 720,
     flat_load: bool = False,
 ) -> V2HEstimate:
-    """Estimate how long one household runs on its car in a grid outage (MODEL §5).
+    """Estimate how long one household runs on its car in a grid outage (docs/model.md §5).
 
     Each hour PV serves the load first and its surplus recharges the car up to
     ``soc_max``; the car covers the rest down to ``reserve_soc``, limited by
@@ -156,27 +180,31 @@ def v2h_backup(
         Usable battery capacity of the car [kWh].
     vehicle_id : str, optional
         A vehicle of the catalogue (:func:`resilience.vehicles.vehicle_catalogue`);
-        its usable kWh is used. Give exactly one of ``battery_kwh`` and
-        ``vehicle_id``.
+        its usable kWh is used, and for a PHEV its own engine yield. Give
+        exactly one of ``battery_kwh`` and ``vehicle_id``.
     soc_start, reserve_soc, soc_max : float
         State of charge at the start, the mobility reserve, and the limit of
-        PV recharging [fractions]. Defaults: 1.0, 0.3 (MODEL §5), 0.9.
+        PV recharging [fractions]. Defaults: 1.0, 0.3 (docs/model.md §5), 0.9.
     v2h_kw : float
-        Power limit of the V2H unit [kW]; 6 kW (FACTS C1).
+        Power limit of the V2H unit [kW]; 6 kW [S46].
     discharge_efficiency, charge_efficiency : float
-        0.88 (FACTS G, derived) and 0.9 (MODEL §5).
+        0.88 and 0.9 (assumptions, docs/model.md §5).
     load_mode : {"essential", "full"}
         Essential budget or the city's normal household load.
     essential_kwh_per_day : float
-        Essential budget [kWh/day]; 3.0 comfort, 1.5 minimum (FACTS B3).
+        Essential budget [kWh/day]; 3.0 comfort, 1.5 minimum (docs/model.md §5).
     pv_kwp : float
         Rooftop PV of the home [kWp], 0 for none.
     weather : {"clear", "typical", "overcast"}
-        Clear-sky index applied to PV (MODEL §4).
+        Clear-sky index applied to PV (docs/model.md §2–4, PV).
     petrol_litres : float
         Petrol a PHEV can burn for electricity [L]; 0 for a BEV.
-    engine_kwh_per_litre : float
-        PHEV engine yield [kWh/L]; 2.2 (MODEL §5, assumption).
+    engine_kwh_per_litre : float, optional
+        PHEV engine yield [kWh/L], the electricity delivered to the home per
+        litre. By default the car's own catalogue figure
+        (:func:`resilience.vehicles.engine_kwh_per_litre`: 0 for a BEV, so its
+        petrol is ignored), or :data:`FALLBACK_ENGINE_KWH_PER_LITRE` for a bare
+        ``battery_kwh`` or a PHEV without its own figure.
     duration_h : int
         Horizon of the hourly simulation [h].
     flat_load : bool
@@ -191,6 +219,9 @@ def v2h_backup(
         raise KizunaInputError("v2h: give exactly one of battery_kwh and vehicle_id")
     if vehicle_id is not None:
         battery_kwh = float(vehicle(vehicle_id)["usable_kwh"])
+    if engine_kwh_per_litre is None:
+        engine_kwh_per_litre = (FALLBACK_ENGINE_KWH_PER_LITRE if vehicle_id is None
+                                else engine_kwh_per_litre_of(vehicle_id))
     checks = {
         "battery_kwh": (battery_kwh, 0, None),
         "soc_start": (soc_start, 0, 1),
@@ -254,4 +285,119 @@ def v2h_backup(
         hours_of_backup=hours,
         lasts_whole_horizon=hours >= len(index),
         hourly=hourly,
+        engine_kwh_per_litre=float(engine_kwh_per_litre),
+        petrol_litres=float(petrol_litres) if engine_kwh_per_litre > 0 else 0.0,
     )
+
+
+def engine_kwh_per_litre_of(vehicle_id: str) -> float:
+    """The car's engine yield [kWh/L]: its own figure, :data:`FALLBACK_ENGINE_KWH_PER_LITRE` for a PHEV without
+    one, 0 for a BEV (:func:`resilience.vehicles.engine_kwh_per_litre`)."""
+    return engine_kwh_per_litre(vehicle_id, FALLBACK_ENGINE_KWH_PER_LITRE)
+
+
+@dataclass(frozen=True)
+class ClaimCheck:
+    """A carmaker's days-of-supply claim beside what Kizuna's model gives on the claim's own basis.
+
+    The claim's basis: the claim's daily load spread evenly over the day, no PV, the car full with no mobility
+    reserve and no conversion losses (:data:`CLAIM_BASIS_SOC_START`, :data:`CLAIM_BASIS_RESERVE_SOC`,
+    :data:`CLAIM_BASIS_DISCHARGE_EFFICIENCY`), and — when the claim counts the engine — a full tank burnt at the
+    car's own engine yield. Kizuna's hourly model is run on that basis.
+
+    Attributes
+    ----------
+    claim : resilience.vehicles.SupplyClaim
+    battery_kwh : float
+        Usable battery capacity of the car [kWh].
+    battery_energy_kwh : float
+        Energy the battery gives on the claim's basis [kWh]: ``battery_kwh × (1 − 0) × 1``.
+    engine_kwh_per_litre : float
+        The car's engine yield [kWh/L]; 0 when the claim is for the battery alone.
+    fuel_tank_litres : float
+        The full tank burnt [L]; 0 when the claim is for the battery alone.
+    estimate : V2HEstimate
+        The hourly run on the claim's basis.
+    """
+
+    claim: SupplyClaim
+    battery_kwh: float
+    battery_energy_kwh: float
+    engine_kwh_per_litre: float
+    fuel_tank_litres: float
+    estimate: V2HEstimate = field(repr=False)
+
+    @property
+    def engine_energy_kwh(self) -> float:
+        """Electricity from the full tank [kWh]: ``fuel_tank_litres × engine_kwh_per_litre``."""
+        return self.fuel_tank_litres * self.engine_kwh_per_litre
+
+    @property
+    def total_energy_kwh(self) -> float:
+        """Battery plus engine energy on the claim's basis [kWh]."""
+        return self.battery_energy_kwh + self.engine_energy_kwh
+
+    @property
+    def kizuna_days(self) -> float:
+        """Days Kizuna's hourly model serves the claim's load on the claim's basis [days]."""
+        return self.estimate.days_of_backup
+
+    @property
+    def claim_ratio(self) -> float:
+        """Kizuna's days ÷ the nearer end of the claimed range; 1 inside the range [-].
+
+        Above 1 the car lasts longer in Kizuna's model than the carmaker claims, below 1 shorter.
+        """
+        if self.claim.days <= self.kizuna_days <= self.claim.days_high:
+            return 1.0
+        nearer = self.claim.days if self.kizuna_days < self.claim.days else self.claim.days_high
+        return self.kizuna_days / nearer
+
+
+def claim_check(vehicle_id: str, *, city: City, start: dt.datetime) -> ClaimCheck | None:
+    """Kizuna's model on the carmaker's basis for the car's days-of-supply claim; None when there is no claim.
+
+    Parameters
+    ----------
+    vehicle_id : str
+        A vehicle of the catalogue.
+    city : City
+        Gives the time zone of the hourly run (the claim's basis has no PV and a flat load, so nothing else of
+        the city matters) and the V2H unit's power limit.
+    start : datetime.datetime
+        Local start of the run.
+
+    Returns
+    -------
+    ClaimCheck or None
+
+    Examples
+    --------
+    The 2021 Outlander PHEV: 16.7 kWh usable + 56 L × 1.84 kWh/L = 119.74 kWh at 10 kWh/day.
+
+    >>> from resilience.citydata import load_city
+    >>> check = claim_check("mitsubishi-outlander-phev-2021", city=load_city("saitama"),
+    ...                     start=dt.datetime(2019, 9, 9, 5))
+    >>> round(check.kizuna_days, 3), check.claim.days
+    (11.974, 12.0)
+    """
+    claim = supply_claim(vehicle_id)
+    if claim is None:
+        return None
+    battery_kwh = float(vehicle(vehicle_id)["usable_kwh"])
+    engine = phev_engine(vehicle_id) if claim.includes_engine else None
+    kwh_per_litre = engine.engine_kwh_per_litre if engine is not None else 0.0
+    tank_litres = engine.fuel_tank_litres if engine is not None else 0.0
+    battery_energy = float(usable_energy_kwh(battery_kwh, CLAIM_BASIS_SOC_START, CLAIM_BASIS_RESERVE_SOC,
+                                             CLAIM_BASIS_DISCHARGE_EFFICIENCY))
+    expected_days = (battery_energy + tank_litres * kwh_per_litre) / claim.kwh_per_day
+    duration_h = int(min(8760, math.ceil(expected_days * 24) + 24))
+    estimate = v2h_backup(
+        city=city, start=start, vehicle_id=vehicle_id, soc_start=CLAIM_BASIS_SOC_START,
+        reserve_soc=CLAIM_BASIS_RESERVE_SOC, v2h_kw=city.fleet.v2h_kw,
+        discharge_efficiency=CLAIM_BASIS_DISCHARGE_EFFICIENCY, load_mode="essential",
+        essential_kwh_per_day=claim.kwh_per_day, pv_kwp=0.0, petrol_litres=tank_litres,
+        engine_kwh_per_litre=kwh_per_litre, duration_h=duration_h, flat_load=True,
+    )
+    return ClaimCheck(claim=claim, battery_kwh=battery_kwh, battery_energy_kwh=battery_energy,
+                      engine_kwh_per_litre=kwh_per_litre, fuel_tank_litres=tank_litres, estimate=estimate)

@@ -26,7 +26,7 @@ from components.archetypes import (
     household_query,
 )
 from components.text import TEXT
-from components.v2h_figures import backup_figure, claim_comparison, vehicle_options
+from components.v2h_figures import backup_figure, car_backup, claim_comparison, vehicle_options
 from resilience.citydata import load_city
 from resilience.v2h import v2h_backup
 from resilience.vehicles import vehicle, vehicle_catalogue
@@ -103,8 +103,15 @@ def test_default_leaf_fills_every_output_with_the_formula_numbers(v2h_page):
     assert out["state"]["household"]["soc_start"] == 1.0
     claim_text = " ".join(str(child.children) for child in out["claim"])
     assert "Nissan says: 一般家庭で使用する電力の2~4日分" in claim_text
-    # The claim's basis: 23.408 kWh ÷ 12 kWh/day = 1.95 days.
-    assert "Kizuna: 1.95 days at 12 kWh/day" in claim_text
+    assert "Read as: 2–4 days at 12 kWh/day, from the battery alone." in claim_text
+    # The claim's basis: a full 38 kWh, no reserve, no losses: 38 × (1 − 0) × 1 = 38 kWh ÷ 12 kWh/day = 3.17 days,
+    # inside Nissan's 2–4 days.
+    assert "Kizuna on the claim's basis: 3.17 days at 12 kWh/day" in claim_text
+    assert "38.0 kWh × (1.00 − 0.00) × 1.00 = 38.00 kWh ÷ 12 kWh/day" in claim_text
+    assert "That is within the claim." in claim_text
+    # Beside it, the planning basis: the page's own hourly estimate (30 % reserve, η 0.88, 3 kWh/day).
+    assert f"Kizuna's planning basis: {hours_of(out) / 24:.2f} days" in claim_text
+    assert "reserve 30 %, η = 0.88, 3.00 kWh/day" in claim_text
     assert "Saitama City" in out["method"]
 
 
@@ -152,6 +159,19 @@ def test_phev_engine_adds_hours_and_a_trace(v2h_page):
     assert TEXT["v2h.trace_engine"] not in [trace.name for trace in without["figure"].data]
 
 
+def test_a_phev_burns_its_petrol_at_its_own_engine_figure(v2h_page):
+    # Prius PHV 2017: 0.76 kWh/L in the catalogue. At the city's 11.4 kWh/day the 20 L (15.2 kWh) are burnt well
+    # within the 14 days, so the engine trace carries exactly 20 × 0.76 kWh (the old single figure: 44 kWh).
+    out = estimate(v2h_page, vehicle_id="toyota-prius-phv-2017", load_mode="full", petrol_litres=20)
+    engine = next(trace for trace in out["figure"].data if trace.name == TEXT["v2h.trace_engine"])
+    assert np.sum(np.asarray(engine.y, dtype=float)) == pytest.approx(20 * 0.76, rel=1e-9)
+    assert "a PHEV's engine makes 0.76 kWh per litre" in out["method"]
+    claim_text = " ".join(str(child.children) for child in out["claim"])
+    assert "Kizuna on the claim's basis: 4.00 days at 10 kWh/day" in claim_text
+    assert "7.3 kWh × (1.00 − 0.00) × 1.00 = 7.30 kWh from the battery + 43 L × 0.76 kWh/L = 32.68 kWh" in claim_text
+    assert "This car's engine: 0.76 kWh per litre of petrol (derived); tank 43 L (sourced)" in claim_text
+
+
 def test_petrol_is_ignored_for_a_battery_electric_car(v2h_page):
     assert hours_of(estimate(v2h_page, petrol_litres=50)) == hours_of(estimate(v2h_page, petrol_litres=0))
 
@@ -187,12 +207,28 @@ def test_facts_g_worked_example_days_at_the_claim_basis():
     assert round(claim_days_at(backup, 3), 2) == 8.21
 
 
-def test_claim_daily_use_is_read_from_the_catalogue_quote():
-    backup = household_backup(Household(vehicle_id="nissan-sakura"))
-    comparison = claim_comparison(backup)
-    assert comparison.brand == "Nissan" and comparison.kwh_per_day == 10.0
-    # Sakura: 16.7 kWh usable (estimated) × 0.7 × 0.88 ÷ 10 kWh/day.
-    assert comparison.kizuna_days == pytest.approx(16.7 * 0.7 * 0.88 / 10)
+def test_claim_numbers_come_from_the_catalogue_columns_not_the_quote():
+    backup = car_backup(Household(vehicle_id="nissan-sakura"))
+    comparison = claim_comparison(backup, reserve_soc=0.3)
+    claim = comparison.check.claim
+    assert comparison.brand == "Nissan" and claim.kwh_per_day == 10.0 and claim.days == claim.days_high == 2.0
+    assert claim.includes_engine is False
+    # Sakura on the claim's basis: 16.7 kWh usable (estimated) × (1 − 0) × 1 ÷ 10 kWh/day = 1.67 days,
+    # 16.5 % short of Nissan's 2 days.
+    assert comparison.check.kizuna_days == pytest.approx(16.7 / 10, rel=1e-9)
+    assert comparison.check.claim_ratio == pytest.approx(1.67 / 2, rel=1e-9)
+    assert comparison.basis == "Kizuna on the claim's basis: 1.67 days at 10 kWh/day"
+    assert comparison.verdict.endswith("% less than the claim.")
+    # The planning basis is the household's own estimate.
+    assert comparison.planning == f"Kizuna's planning basis: {backup.estimate.days_of_backup:.2f} days"
+
+
+def test_car_backup_matches_household_backup_for_a_battery_electric_car():
+    household = Household(vehicle_id="nissan-leaf-e-plus-62", pv_kwp=3.0)
+    ours, theirs = car_backup(household), household_backup(household)
+    assert ours.estimate.hours_of_backup == theirs.estimate.hours_of_backup
+    assert ours.battery_kwh == theirs.battery_kwh and ours.start == theirs.start
+    np.testing.assert_array_equal(ours.estimate.hourly.to_numpy(), theirs.estimate.hourly.to_numpy())
 
 
 def test_flat_load_hours_match_the_energy_formula():

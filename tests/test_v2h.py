@@ -49,6 +49,27 @@ def test_vehicle_from_the_catalogue():
     assert by_id.usable_kwh == pytest.approx(38.0 * (1.0 - 0.3) * 0.88)
 
 
+def test_a_phev_from_the_catalogue_burns_petrol_at_its_own_engine_figure():
+    # Prius PHV 2017: 0.76 kWh/L (catalogue). 20 L → 15.2 kWh of engine output at a flat 3 kWh/day (0.125 kW):
+    # 121.6 more hours than the battery alone. At the old single 2.2 kWh/L it would have been 352 hours.
+    def prius(**kw):
+        return v2h_backup(city=SAITAMA, start=START, vehicle_id="toyota-prius-phv-2017", flat_load=True, **kw)
+
+    base = prius().hours_of_backup
+    with_petrol = prius(petrol_litres=20.0)
+    assert with_petrol.engine_kwh_per_litre == 0.76 and with_petrol.engine_kwh == pytest.approx(15.2)
+    assert with_petrol.hours_of_backup == pytest.approx(base + 20.0 * 0.76 / 0.125, rel=1e-9)
+    assert prius(petrol_litres=20.0, engine_kwh_per_litre=2.2).hours_of_backup == pytest.approx(
+        base + 20.0 * 2.2 / 0.125, rel=1e-9)  # an explicit figure still wins
+
+
+def test_a_battery_electric_car_from_the_catalogue_ignores_petrol():
+    leaf = dict(city=SAITAMA, start=START, vehicle_id="nissan-leaf-40", flat_load=True)
+    with_petrol = v2h_backup(**leaf, petrol_litres=50.0)
+    assert with_petrol.engine_kwh_per_litre == 0.0 and with_petrol.petrol_litres == 0.0
+    assert with_petrol.hours_of_backup == v2h_backup(**leaf).hours_of_backup
+
+
 @pytest.mark.parametrize(
     ("kwargs", "fragment"),
     [

@@ -1,4 +1,4 @@
-"""The vehicle catalogue: rows, usable energy, claims and the unknown-id message."""
+"""The vehicle catalogue: rows, usable energy, claims, PHEV engines and the unknown-id message."""
 
 from __future__ import annotations
 
@@ -9,16 +9,21 @@ from resilience.errors import KizunaInputError
 from resilience.vehicles import ATTRIBUTION, CATALOGUE_PATH, vehicle, vehicle_catalogue
 
 SOURCE = CATALOGUE_PATH.parents[1] / "sources" / "ev_models_jp_de.csv"
+#: PHEVs added from carmaker figures after the 35 source rows (data/vehicles/build_catalogue.py).
+CARMAKER_ROWS = ["mitsubishi-outlander-phev-2013", "mitsubishi-outlander-phev-2021", "toyota-prius-phv-2017"]
 
 
-def test_catalogue_has_the_35_source_rows_with_unique_ids():
+def test_catalogue_has_the_35_source_rows_then_the_carmaker_rows_with_unique_ids():
     catalogue = vehicle_catalogue()
     source = pd.read_csv(SOURCE)
-    assert len(catalogue) == 35
+    assert len(catalogue) == 35 + 3
     assert catalogue.index.is_unique
     assert catalogue.index.str.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*").all()
-    assert list(catalogue["battery_kwh"]) == list(source["battery_kwh"])
-    assert list(catalogue["model"]) == list(source["model"])
+    assert list(catalogue["battery_kwh"].iloc[:35]) == list(source["battery_kwh"])
+    assert list(catalogue["model"].iloc[:35]) == list(source["model"])
+    assert list(catalogue.index[35:]) == CARMAKER_ROWS
+    assert (catalogue.loc[CARMAKER_ROWS, "powertrain"] == "PHEV").all()
+    assert list(catalogue.loc[CARMAKER_ROWS, "battery_kwh"]) == [12.0, 20.0, 8.8]
 
 
 def test_leaf_40_is_present_with_its_usable_energy():
@@ -33,10 +38,14 @@ def test_leaf_40_is_present_with_its_usable_energy():
 def test_total_pack_rows_get_the_leaf_usable_share_and_are_marked_estimated():
     catalogue = vehicle_catalogue()
     total_rows = catalogue[catalogue["battery_kwh_basis"].str.startswith("total")]
-    assert sorted(total_rows.index) == ["mitsubishi-eclipse-cross-phev", "mitsubishi-outlander-phev-2019",
-                                        "nissan-sakura"]
-    assert vehicle("nissan-sakura")["usable_kwh"] == 16.7  # 20 kWh × 20/24 (FACTS C1)
+    assert sorted(total_rows.index) == ["mitsubishi-eclipse-cross-phev", "mitsubishi-outlander-phev-2013",
+                                        "mitsubishi-outlander-phev-2019", "mitsubishi-outlander-phev-2021",
+                                        "nissan-sakura", "toyota-prius-phv-2017"]
+    assert vehicle("nissan-sakura")["usable_kwh"] == 16.7  # 20 kWh × 20/24 [S48]
     assert vehicle("mitsubishi-outlander-phev-2019")["usable_kwh"] == 11.5  # 13.8 × 20/24
+    assert vehicle("mitsubishi-outlander-phev-2013")["usable_kwh"] == 10.0  # 12 × 20/24
+    assert vehicle("mitsubishi-outlander-phev-2021")["usable_kwh"] == 16.7  # 20 × 20/24 = 16.67
+    assert vehicle("toyota-prius-phv-2017")["usable_kwh"] == 7.3  # 8.8 × 20/24 = 7.33
     assert (total_rows["usable_kwh_status"] == "estimated").all()
     assert total_rows["usable_kwh_method"].str.contains("20/24").all()
 
@@ -51,8 +60,11 @@ def test_every_claim_names_its_source():
     catalogue = vehicle_catalogue()
     with_claim = catalogue[catalogue["supply_days_claim"] != ""]
     assert set(with_claim.index) == {"nissan-leaf-40", "nissan-leaf-e-plus-62", "nissan-sakura",
-                                     "mitsubishi-outlander-phev-2019"}
-    assert (with_claim["supply_days_claim_source"].str.contains("FACTS C2")).all()
+                                     "mitsubishi-outlander-phev-2013", "mitsubishi-outlander-phev-2019",
+                                     "mitsubishi-outlander-phev-2021", "mitsubishi-eclipse-cross-phev",
+                                     "toyota-prius-phv-2017"}
+    assert with_claim["supply_days_claim_source"].str.contains(r"\[S\d+\]").all()
+    assert not catalogue["supply_days_claim_source"].str.contains("FACTS").any()
 
 
 def test_powertrains_are_bev_or_phev():
@@ -64,7 +76,7 @@ def test_unknown_vehicle_lists_close_matches():
         vehicle("nissan-leaf-4")
     message = str(caught.value)
     assert message.startswith("unknown vehicle 'nissan-leaf-4': did you mean nissan-leaf-40")
-    assert "35 vehicles" in message
+    assert "38 vehicles" in message
 
 
 def test_unknown_vehicle_without_a_match_still_shows_what_ids_look_like():

@@ -29,7 +29,7 @@ def test_car_and_charge_change_the_hours_of_backup(
     hours = page.locator(f"#{ids.V2H_HOURS}")
     leaf_40_text = wait_for_new_text(hours, HOURS_SHAPE)
     expect(page.locator(f"#{ids.V2H_FORMULA}")).to_contain_text("38.0 kWh × (1.00 − 0.30) × 0.88 = 23.41 kWh")
-    expect(page.locator(f"#{ids.V2H_CLAIM}")).to_contain_text("Kizuna: 1.95 days at 12 kWh/day")
+    expect(page.locator(f"#{ids.V2H_CLAIM}")).to_contain_text("Kizuna on the claim's basis: 3.17 days at 12 kWh/day")
     expect(page.locator(f"#{ids.V2H_GRAPH} .scatterlayer .trace").first).to_be_visible()
     leaf_40 = hours_of(leaf_40_text)
 
