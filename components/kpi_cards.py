@@ -59,20 +59,30 @@ def kpi_cards(result: Result) -> list[KpiCard]:
     else:
         autonomy = TEXT["kpi.hours"].format(hours=k.critical_autonomy_h)
     by_type = "; ".join(
-        TEXT["kpi.by_type_line"].format(
-            type=TEXT[f"facility_type.{kind}"],
-            hours=TEXT["kpi.never"] if hours is None else TEXT["kpi.hours"].format(hours=hours),
-        )
+        TEXT["kpi.by_type_pair"].format(type=TEXT[f"facility_type.{kind}"], first=_hours_or_never(hours),
+                                        half=_hours_or_never(k.critical_half_short_by_type_h.get(kind)))
         for kind, hours in k.critical_autonomy_by_type_h.items()
     )
+    inadequate_items = ", ".join(
+        TEXT["kpi.inadequate_item"].format(sites=count, type=TEXT[f"facility_type.{kind}"].lower())
+        for kind, count in k.sites_without_adequate_backup_by_type.items()
+    )
+    inadequate_explain = (TEXT["kpi.inadequate_explain"].format(list=inadequate_items) if inadequate_items
+                          else TEXT["kpi.inadequate_explain_none"])
+    inadequate_detail = (TEXT["kpi.inadequate_count"].format(sites=k.sites_without_adequate_backup)
+                         if k.sites_without_adequate_backup else TEXT["kpi.inadequate_none"])
 
     return [
         KpiCard(
             key="autonomy",
             title=TEXT["kpi.autonomy_title"],
             value=autonomy,
-            detail=TEXT["kpi.autonomy_detail"].format(served=k.critical_energy_served_pct),
-            explanation=TEXT["kpi.autonomy_explain"].format(by_type=by_type or TEXT["kpi.no_facilities"]),
+            detail=TEXT["kpi.autonomy_detail"].format(served=k.critical_energy_served_pct,
+                                                      inadequate=inadequate_detail),
+            explanation=TEXT["kpi.autonomy_explain"].format(
+                by_type=by_type or TEXT["kpi.no_facilities"], inadequate=inadequate_explain,
+                kept_grid=k.sites_kept_by_grid_restoration, kept_own=k.sites_kept_by_own_backup,
+            ),
         ),
         KpiCard(
             key="without-power-start",
@@ -93,18 +103,22 @@ def kpi_cards(result: Result) -> list[KpiCard]:
             key="v2h",
             title=TEXT["kpi.v2h_title"],
             value=f"{k.v2h_households_covered:,.0f}",
-            detail=TEXT["kpi.v2h_detail"].format(
-                median=_days(k.v2h_backup_days_median, horizon), p10=_days(k.v2h_backup_days_p10, horizon),
-                units=k.v2h_households, mwh=k.v2h_mwh_available,
-            ),
-            explanation=TEXT["kpi.v2h_explain"].format(days_for_covered=k.v2h_days_for_covered),
+            detail=_v2h_detail(k),
+            explanation=TEXT["kpi.v2h_explain"].format(
+                days_for_covered="" if k.v2h_days_for_covered is None
+                else TEXT["kpi.v2h_days_for_covered"].format(days=k.v2h_days_for_covered)),
         ),
         KpiCard(
             key="diesel",
             title=TEXT["kpi.diesel_title"],
-            value=_hours_or_unlimited(k.diesel_autonomy_h),
-            detail=TEXT["kpi.diesel_detail"].format(start=k.diesel_litres_start, end=k.diesel_litres_end,
-                                                    horizon=horizon),
+            value=_hours_or_unlimited(k.diesel_tank_hours_first),
+            detail=TEXT["kpi.diesel_detail"].format(
+                median=_hours_or_unlimited(k.diesel_tank_hours_median),
+                with_deliveries=_hours_or_never(k.diesel_first_shortfall_with_deliveries_h),
+                depot=TEXT["kpi.diesel_no_deliveries"] if k.depot_days_of_deliveries is None
+                else TEXT["kpi.diesel_depot_days"].format(days=k.depot_days_of_deliveries),
+                start=k.diesel_litres_start, end=k.diesel_litres_end, horizon=horizon,
+            ),
             explanation=TEXT["kpi.diesel_explain"],
         ),
         KpiCard(
@@ -151,10 +165,30 @@ def _days(days: float, horizon_h: int) -> str:
     return TEXT["kpi.days"].format(days=days)
 
 
-def _hours_or_unlimited(hours: float) -> str:
-    if hours == float("inf"):
+def _v2h_detail(k) -> str:
+    if k.v2h_households_covered <= 0 or k.v2h_backup_days_median is None:
+        return TEXT["kpi.v2h_none"]
+    horizon = k.horizon_h
+
+    def group(days: float | None) -> str:
+        return TEXT["kpi.v2h_no_group"] if days is None else _days(days, horizon)
+
+    return TEXT["kpi.v2h_detail"].format(
+        median=_days(k.v2h_backup_days_median, horizon), p10=group(k.v2h_backup_days_p10),
+        with_pv=group(k.v2h_backup_days_median_with_pv), without_pv=group(k.v2h_backup_days_median_without_pv),
+        units=k.v2h_households, mwh=k.v2h_mwh_available,
+    )
+
+
+def _hours_or_unlimited(hours: float | None) -> str:
+    """Hours of a site's own tank; ``None`` when no site the outage reaches has a generator."""
+    if hours is None or hours == float("inf"):
         return TEXT["kpi.unlimited"]
     return TEXT["kpi.hours"].format(hours=round(hours))
+
+
+def _hours_or_never(hours: int | None) -> str:
+    return TEXT["kpi.never"] if hours is None else TEXT["kpi.hours"].format(hours=hours)
 
 
 @dataclass(frozen=True)
@@ -177,19 +211,22 @@ class ComparedKpi:
     attribute: str
     number_format: str
     higher_is_better: bool
+    none_key: str = "compare.not_reached"
 
 
 COMPARED_KPIS: tuple[ComparedKpi, ...] = (
     ComparedKpi("compare.kpi_autonomy", "critical_autonomy_h", ",.0f", True),
+    ComparedKpi("compare.kpi_inadequate", "sites_without_adequate_backup", ",.0f", False),
     ComparedKpi("compare.kpi_served", "critical_energy_served_pct", ",.2f", True),
     ComparedKpi("compare.kpi_without_start", "households_without_power_start", ",.0f", False),
     ComparedKpi("compare.kpi_without_peak", "households_without_power_peak", ",.0f", False),
     ComparedKpi("compare.kpi_hours_lost", "household_hours_lost", ",.0f", False),
     ComparedKpi("compare.kpi_v2h_units", "v2h_households", ",.0f", True),
     ComparedKpi("compare.kpi_v2h_covered", "v2h_households_covered", ",.0f", True),
-    ComparedKpi("compare.kpi_v2h_days", "v2h_backup_days_median", ",.2f", True),
+    ComparedKpi("compare.kpi_v2h_days", "v2h_backup_days_median", ",.2f", True, "compare.no_v2h"),
     ComparedKpi("compare.kpi_v2h_mwh", "v2h_mwh_available", ",.2f", True),
-    ComparedKpi("compare.kpi_diesel_hours", "diesel_autonomy_h", ",.1f", True),
+    ComparedKpi("compare.kpi_diesel_hours", "diesel_tank_hours_first", ",.1f", True, "compare.no_generators"),
+    ComparedKpi("compare.kpi_diesel_with_deliveries", "diesel_first_shortfall_with_deliveries_h", ",.0f", True),
     ComparedKpi("compare.kpi_diesel_end", "diesel_litres_end", ",.0f", True),
     ComparedKpi("compare.kpi_petrol_days", "petrol_days_of_supply_start", ",.2f", True),
     ComparedKpi("compare.kpi_petrol_min", "petrol_days_of_supply_min", ",.2f", True),
@@ -241,14 +278,15 @@ def kpi_comparison_rows(results: list[Result]) -> list[ComparisonRow]:
             deltas.append(_compared_delta(delta, row.number_format))
             sign = 0 if delta is None or delta == 0 else (1 if delta > 0 else -1)
             verdicts.append(sign if row.higher_is_better else -sign)
-        rows.append(ComparisonRow(TEXT[row.label_key], [_compared_value(v, row.number_format) for v in values],
+        rows.append(ComparisonRow(TEXT[row.label_key],
+                                  [_compared_value(v, row.number_format, row.none_key) for v in values],
                                   deltas, verdicts))
     return rows
 
 
-def _compared_value(value: float | None, number_format: str) -> str:
+def _compared_value(value: float | None, number_format: str, none_key: str = "compare.not_reached") -> str:
     if value is None:
-        return TEXT["compare.not_reached"]
+        return TEXT[none_key]
     if value == float("inf"):
         return TEXT["kpi.unlimited"]
     return format(value, number_format)

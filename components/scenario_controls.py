@@ -46,6 +46,7 @@ START_HOUR = "start_hour"
 DURATION = "duration_h"
 CUSTOM_OUTAGE = "custom_outage_h"
 CUSTOM_RESTORATION = "custom_restoration_h"
+PRIORITY_RESTORATION = "priority_restoration"
 EV_MULTIPLIER = "ev_stock_multiplier"
 V2H_MODE = "v2h_mode"
 V2H_ADOPTION = "v2h_adoption_pct"
@@ -58,13 +59,15 @@ PETROL_RATION = "petrol_ration_litres"
 PV_MULTIPLIER = "pv_multiplier"
 WEATHER = "weather"
 
+RESTORATION_CAUTIOUS = "cautious"
+RESTORATION_PRIORITY = "priority"
 V2H_INSTALLED = "installed"
 V2H_ADOPTION_SHARE = "adoption"
 
 #: Every control, in the order the planner shows them.
 CONTROL_NAMES: tuple[str, ...] = (
     CITY, PRESET, DISTRICTS, START_DATE, START_HOUR, DURATION, CUSTOM_OUTAGE, CUSTOM_RESTORATION,
-    EV_MULTIPLIER, V2H_MODE, V2H_ADOPTION, RESERVE, ESSENTIAL, LOAD_MODE,
+    PRIORITY_RESTORATION, EV_MULTIPLIER, V2H_MODE, V2H_ADOPTION, RESERVE, ESSENTIAL, LOAD_MODE,
     DIESEL_MULTIPLIER, RESUPPLY_DELAY, PETROL_RATION, PV_MULTIPLIER, WEATHER,
 )
 #: Changing one of these starts the outage afresh: its real start and proposed horizon.
@@ -78,6 +81,7 @@ _FIELD_LABEL_KEYS = {
     "duration_h": "control.duration_h",
     "custom_outage_h": "control.custom_outage_h",
     "custom_restoration_h": "control.custom_restoration_h",
+    "priority_restoration": "control.priority_restoration",
     "ev_stock_multiplier": "control.ev_stock_multiplier",
     "v2h_adoption_share": "control.v2h_adoption_pct",
     "reserve_soc": "control.reserve_soc_pct",
@@ -156,6 +160,7 @@ def control_values(state: Mapping[str, Any]) -> dict[str, Any]:
         DURATION: scenario.duration_h,
         CUSTOM_OUTAGE: scenario.custom_outage_h,
         CUSTOM_RESTORATION: scenario.custom_restoration_h,
+        PRIORITY_RESTORATION: RESTORATION_PRIORITY if scenario.priority_restoration else RESTORATION_CAUTIOUS,
         EV_MULTIPLIER: scenario.ev_stock_multiplier,
         V2H_MODE: V2H_INSTALLED if adoption is None else V2H_ADOPTION_SHARE,
         V2H_ADOPTION: _percent(adoption if adoption is not None else 0.0),
@@ -175,7 +180,7 @@ def disabled_controls(values: Mapping[str, Any]) -> dict[str, bool]:
     custom = values.get(PRESET) == "custom"
     return {
         name: (name in (CUSTOM_OUTAGE, CUSTOM_RESTORATION) and not custom)
-        or (name == V2H_ADOPTION and values.get(V2H_MODE) != V2H_ADOPTION_SHARE)
+        or (name in (V2H_ADOPTION, EV_MULTIPLIER) and values.get(V2H_MODE) != V2H_ADOPTION_SHARE)
         for name in CONTROL_NAMES
     }
 
@@ -239,6 +244,8 @@ def state_from_controls(
         fields["v2h_adoption_share"] = (
             None if mode == V2H_INSTALLED else _fraction(values.get(V2H_ADOPTION, 0.0), V2H_ADOPTION, problems)
         )
+    if PRIORITY_RESTORATION in values:
+        fields["priority_restoration"] = values[PRIORITY_RESTORATION] == RESTORATION_PRIORITY
     if RESERVE in values:
         fields["reserve_soc"] = _none_if_default(_fraction(values[RESERVE], RESERVE, problems), city.fleet.reserve_soc)
     if RESUPPLY_DELAY in values:
@@ -490,6 +497,11 @@ def planner_controls(page: str) -> html.Div:
                     _number(page, CUSTOM_OUTAGE, values),
                     _number(page, CUSTOM_RESTORATION, values),
                 ]),
+                _field(page, PRIORITY_RESTORATION, dcc.RadioItems(
+                    id=control_id(page, PRIORITY_RESTORATION), value=values[PRIORITY_RESTORATION],
+                    className="radio-row",
+                    options=[{"label": TEXT["control.priority_restoration_off"], "value": RESTORATION_CAUTIOUS},
+                             {"label": TEXT["control.priority_restoration_on"], "value": RESTORATION_PRIORITY}])),
             ]),
             _group("planner.group_homes", [
                 _slider(page, EV_MULTIPLIER, values, minimum=0, maximum=20, step=0.5,
@@ -519,8 +531,8 @@ def planner_controls(page: str) -> html.Div:
                 _slider(page, DIESEL_MULTIPLIER, values, minimum=0, maximum=5, step=0.25,
                         marks=_marks((0, 1, 2, 5), "mark.times")),
                 _number(page, RESUPPLY_DELAY, values),
-                _slider(page, PETROL_RATION, values, minimum=5, maximum=60, step=5,
-                        marks=_marks((10, 30, 60), "mark.litres")),
+                _slider(page, PETROL_RATION, values, minimum=0.5, maximum=10, step=0.5,
+                        marks=_marks((1, 2.5, 5, 10), "mark.litres")),
             ]),
             html.Button(TEXT["planner.reset"], id={"type": ids.SCENARIO_RESET, "page": page},
                         className="button button-secondary", type="button"),

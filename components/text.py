@@ -66,6 +66,17 @@ TEXT = MappingProxyType(
         "control.custom_restoration_h": "Restoration [h]",
         "control.custom_outage_h_hint": "Custom outage only: hours with no grid, then a linear restoration.",
         "control.ev_stock_multiplier": "EV stock (× today's)",
+        "control.ev_stock_multiplier_hint": (
+            "Applies with 'Adoption share': installed V2H units do not grow with the EV stock."
+        ),
+        "control.priority_restoration": "Critical sites back on the grid",
+        "control.priority_restoration_off": "With their whole district (cautious)",
+        "control.priority_restoration_on": "First (priority restoration)",
+        "control.priority_restoration_hint": (
+            "Priority: hospitals once 10 % of their district is back, water 20 %, telecom 30 %, others 50 % "
+            "(an assumption; utilities do not publish their order)."
+        ),
+        "url.problem_switch": "use 1 (on) or 0 (off)",
         "control.v2h_mode": "V2H units",
         "control.v2h_mode_installed": "Installed today",
         "control.v2h_mode_adoption": "Adoption share",
@@ -73,7 +84,9 @@ TEXT = MappingProxyType(
         "control.v2h_adoption_pct_hint": "Capped at the EV households that can park at home.",
         "control.reserve_soc_pct": "Mobility reserve kept in the car [% SOC]",
         "control.essential_kwh_per_day": "Essential load [kWh/day per household]",
-        "control.essential_kwh_per_day_hint": "1.5 = minimum; 3.0 = comfort (FACTS B3).",
+        "control.essential_kwh_per_day_hint": (
+            "1.5 = minimum; 3.0 = comfort (Kizuna's estimate from appliance ratings, docs/model.md §5)."
+        ),
         "control.load_mode": "Household load off the grid",
         "control.load_mode_essential": "Essential budget",
         "control.load_mode_full": "Normal use",
@@ -81,6 +94,10 @@ TEXT = MappingProxyType(
         "control.diesel_resupply_delay_h": "Diesel resupply after [h]",
         "control.diesel_resupply_delay_h_hint": "Hours until the depot delivers; empty = the city's data.",
         "control.petrol_ration_litres": "Petrol ration per car and visit [L]",
+        "control.petrol_ration_litres_hint": (
+            "One visit a day at most. It limits sales only below what a car normally buys a day "
+            "(the city's petrol data, About & data)."
+        ),
         "control.pv_multiplier": "Rooftop PV (× today's kWp)",
         "control.weather": "Weather for PV",
         "control.weather_clear": "Clear",
@@ -125,13 +142,23 @@ TEXT = MappingProxyType(
         "kpi.by_type_line": "{type}: {hours}",
         "kpi.no_facilities": "no facilities",
         "kpi.autonomy_title": "Critical autonomy",
-        "kpi.autonomy_detail": "{served:.1f} % of critical energy served",
+        "kpi.autonomy_detail": "{served:.1f} % of critical energy served · {inadequate}",
+        "kpi.inadequate_none": "every site hit has adequate backup",
+        "kpi.inadequate_count": "{sites:,} sites without adequate backup",
+        "kpi.inadequate_explain": "Sites without adequate backup by design, not counted in the headline: {list}.",
+        "kpi.inadequate_explain_none": "Every site the outage reaches has adequate backup.",
+        "kpi.inadequate_item": "{sites:,} {type}",
+        "kpi.by_type_pair": "{type}: {first} / {half}",
         "kpi.autonomy_explain": (
-            "Whole hours from the outage start until the first critical facility has unmet load (more than "
-            "1e-5 kWh). A facility is on the grid once its district's restored share reaches its restoration "
-            "quantile; otherwise PV serves first, then the generator (P = min(rest, G, (fuel − b) ÷ m), burning "
-            "m·P + b litres), then the battery. '> horizon' means no facility fell short within the run. "
-            "Critical energy served = 100 × (1 − Σ unserved ÷ Σ demand). First shortfall by type — {by_type}."
+            "Whole hours from the outage start until the first critical site the outage reaches, among those with "
+            "adequate backup (a generator for at least 80 % of the load), falls short: more than 0.1 % of an "
+            "hour's load unmet. A site is on the grid again when its whole district is restored, or, with "
+            "'Priority restoration' on, once its district's restored share reaches its type's quantile. Without "
+            "grid, PV serves first, then the generator (P = min(rest, G, (fuel − b) ÷ m), burning m·P + b litres), "
+            "then the battery. '> horizon' means no such site fell short within the run. Critical energy served "
+            "= 100 × (1 − Σ unserved ÷ Σ demand). {inadequate} Kept up to the end: {kept_grid:,} sites by grid "
+            "restoration, {kept_own:,} on their own backup and deliveries. By type, first site / half the sites "
+            "short — {by_type}."
         ),
         "kpi.without_start_title": "Households without power at the start",
         "kpi.share_of_households": "{share:.1f} % of all households",
@@ -146,29 +173,47 @@ TEXT = MappingProxyType(
             "it occurs. Household-hours lost = the sum over every hour of households without power."
         ),
         "kpi.v2h_title": "Households covered by V2H",
-        "kpi.v2h_detail": "median {median} of backup · 10 % below {p10} · of {units:,.0f} units · {mwh:,.1f} MWh",
+        "kpi.v2h_detail": (
+            "median {median} of backup (with home PV {with_pv}, without {without_pv}) · 10 % below {p10} · "
+            "of {units:,.0f} units · {mwh:,.1f} MWh"
+        ),
+        "kpi.v2h_none": "no V2H households in the area the outage hits",
+        "kpi.v2h_no_group": "none",
+        "kpi.v2h_days_for_covered": (
+            "The usable MWh last the covered households {days:,.1f} days at their outage-mode load."
+        ),
         "kpi.v2h_explain": (
             "V2H households = installed units (or adoption × EVs), capped at households that can park at home; "
             "covered = those whose car is at home and above its mobility reserve at the start. Usable energy per "
             "car E = C × max(SOC₀ − SOC_reserve, 0) × η_dis (η_dis = 0.88). Days of backup = whole hours fully "
             "served before the first short hour plus the served share of that hour, ÷ 24, for an outage that never "
-            "ends (capped at the run); median and 10th percentile. The usable MWh last the covered households "
-            "{days_for_covered:,.1f} days at their outage-mode load."
+            "ends (capped at the run); median and 10th percentile, and the median apart for homes with and without "
+            "PV (the share of V2H homes with PV is an estimate: see About & data). {days_for_covered}"
         ),
-        "kpi.diesel_title": "Diesel autonomy",
-        "kpi.diesel_detail": "{start:,.0f} L at the start → {end:,.0f} L after {horizon:,} h",
+        "kpi.diesel_title": "Diesel: first own tank dry",
+        "kpi.diesel_detail": (
+            "median site {median} · first shortfall with deliveries {with_deliveries} · depot {depot} · "
+            "{start:,.0f} L in stock → {end:,.0f} L after {horizon:,} h"
+        ),
+        "kpi.diesel_depot_days": "{days:,.1f} d of deliveries",
+        "kpi.diesel_no_deliveries": "no deliveries",
         "kpi.diesel_explain": (
-            "Diesel autonomy = diesel at the start (facility tanks + the city depot, × the diesel stock multiplier) "
-            "÷ the hourly burn of every generator serving its critical load, Σ (m × min(load, G) + b), with "
-            "m = 0.262 L/kWh and b = 0.007 L/h per kW rated. Deliveries are not counted here; the litres after the "
-            "run include them."
+            "Per site the outage reaches that has a generator: hours its own tank runs the generator at the site's "
+            "critical load, fuel × diesel multiplier ÷ (m × min(load, G) + b), with m = 0.262 L/kWh and b = 0.007 "
+            "L/h per kW rated; the card shows the first site to run dry and the median site. 'First shortfall with "
+            "deliveries' plays the same sites with the grid never coming back and the depot delivering at its rate "
+            "(each site topped up to a day of running, hospitals first). Depot = its stock ÷ its delivery rate. "
+            "Diesel in stock = the tanks of the sites the outage reaches + the depot: the same definition in every "
+            "table, chart and export."
         ),
         "kpi.petrol_title": "Petrol supply",
         "kpi.petrol_detail": "lowest {low:,.1f} d · at worst {stations:.0f} % of stations pumping",
         "kpi.petrol_explain": (
-            "Days of supply = petrol stock at the filling stations ÷ daily demand (vehicles × min(demand per "
-            "vehicle per day, ration)), at the start; then the lowest over the run. Stations pump when their "
-            "district has grid or they have backup power: S_d × (g + (1 − g) × backup share)."
+            "Days of supply = petrol at the stations able to pump ÷ the city's normal daily demand (cars × normal "
+            "litres per car and day), at the start and the lowest over the run. Normal deliveries equal normal "
+            "demand, so with no outage the figure stays flat. A station pumps when its district has grid or it has "
+            "backup power, and sells only its own stock; the event's supply shock (2011: one third of normal "
+            "deliveries for two weeks) limits the tankers that refill the stations able to pump."
         ),
         "facility_type.hospital": "Hospitals",
         "facility_type.water": "Water",
@@ -176,6 +221,80 @@ TEXT = MappingProxyType(
         "facility_type.shelter": "Shelters",
         "facility_type.city_hall": "City hall",
         "facility_type.other": "Other",
+        # City-data fields by name (the PDF briefing's lists of estimated and sourced figures)
+        "field.city.id": "City code",
+        "field.city.name": "City name",
+        "field.city.country": "Country",
+        "field.city.timezone": "Time zone",
+        "field.city.latitude": "City centre, latitude",
+        "field.city.longitude": "City centre, longitude",
+        "field.city.altitude_m": "City altitude [m]",
+        "field.city.household_kwh_per_day": "Household electricity use, normal [kWh/day]",
+        "field.city.load_shape": "Hourly load shape of households",
+        "field.city.home_pv_kwp_per_system": "Size of a home PV system [kWp]",
+        "field.city.pv_outlet_kw": "Home PV outlet that works without the grid [kW]",
+        "field.city.pv_typical_clear_sky_index": "PV in typical weather (clear-sky index)",
+        "field.city.diesel.depot_litres": "Diesel in the city depot [L]",
+        "field.city.diesel.first_delivery_h": "First diesel delivery from the depot after [h]",
+        "field.city.diesel.delivery_litres_per_day": "Diesel deliveries from the depot [L/day]",
+        "field.city.petrol.stock_litres_per_station": "Petrol stock per filling station [L]",
+        "field.city.petrol.vehicles_per_household": "Cars per household",
+        "field.city.petrol.demand_litres_per_vehicle_per_day": "Petrol bought per car [L/day]",
+        "field.city.petrol.ration_litres_per_visit": "Petrol ration per car and visit [L]",
+        "field.city.petrol.normal_delivery_litres_per_station_per_day": (
+            "Normal petrol deliveries per station [L/day]"
+        ),
+        "field.city.petrol.resupply_delay_h": "Petrol resupply after [h]",
+        "field.city.petrol.resupply_share_of_normal": "Petrol resupply [share of normal]",
+        "field.city.fleet.soc_mean": "Cars' state of charge at the start, mean",
+        "field.city.fleet.soc_sd": "Cars' state of charge at the start, spread (standard deviation)",
+        "field.city.fleet.soc_clip_low": "Cars' state of charge at the start, lowest",
+        "field.city.fleet.soc_clip_high": "Cars' state of charge at the start, highest",
+        "field.city.fleet.reserve_soc": "Mobility reserve kept in the car [share of the battery]",
+        "field.city.fleet.soc_max": "Highest state of charge rooftop PV recharges a car to",
+        "field.city.fleet.discharge_efficiency": "Car-to-home efficiency",
+        "field.city.fleet.charge_efficiency": "PV-to-car charging efficiency",
+        "field.city.fleet.v2h_kw": "Power of a V2H unit [kW]",
+        "field.city.fleet.phev_kwh_per_litre": "PHEV engine output [kWh per litre of petrol]",
+        "field.city.fleet.phev_tank_litres_at_start": "Petrol in a PHEV's tank at the start [L]",
+        "field.city.fleet.v2h_households_with_pv_share": "Share of V2H households that also have rooftop PV",
+        "field.districts.id": "District code",
+        "field.districts.name": "District name",
+        "field.districts.name_local": "District name in the local script",
+        "field.districts.households": "Households per district",
+        "field.districts.population": "Residents per district",
+        "field.districts.home_parking_share": "Share of households that can park at home",
+        "field.districts.bev_count": "Battery-electric cars per district",
+        "field.districts.phev_count": "Plug-in hybrid cars per district",
+        "field.districts.v2h_units": "V2H units installed per district",
+        "field.districts.pv_kwp": "Rooftop PV on homes per district [kWp]",
+        "field.districts.pv_self_sustaining_share": "Share of home PV with an outlet that works without the grid",
+        "field.districts.filling_stations": "Filling stations per district",
+        "field.districts.stations_backup_share": "Share of filling stations with backup power",
+        "field.districts.rolling_group": "Rolling-blackout group",
+        "field.facilities.id": "Facility code",
+        "field.facilities.name": "Facility name",
+        "field.facilities.name_local": "Facility name in the local script",
+        "field.facilities.type": "Facility type",
+        "field.facilities.district_id": "District of the facility",
+        "field.facilities.latitude": "Facility location, latitude",
+        "field.facilities.longitude": "Facility location, longitude",
+        "field.facilities.sites": "Sites per facility row",
+        "field.facilities.critical_load_kw": "Critical load [kW]",
+        "field.facilities.generator_kw": "Generator rating [kW]",
+        "field.facilities.tank_litres": "Diesel tank size [L]",
+        "field.facilities.fuel_litres": "Diesel in the tank at the start [L]",
+        "field.facilities.fuel_slope_l_per_kwh": "Generator fuel use per kWh [L/kWh]",
+        "field.facilities.fuel_intercept_l_per_h_per_kw": "Generator idle fuel use [L/h per kW rated]",
+        "field.facilities.generator_min_turndown": "Generator minimum output [share of its rating]",
+        "field.facilities.battery_kwh": "Facility battery [kWh]",
+        "field.facilities.battery_kw": "Facility battery power [kW]",
+        "field.facilities.pv_kwp": "Facility PV [kWp]",
+        "field.facilities.restoration_quantile": "Share of its district restored before a facility gets grid back",
+        "field.fleet_mix.vehicle_id": "Car models in the city's fleet",
+        "field.fleet_mix.powertrain": "Powertrain of each car model (BEV or PHEV)",
+        "field.fleet_mix.share": "Share of each car model in the fleet",
+        "field.geometry.geometry": "District boundaries",
         "status.ok": "OK",
         "status.recovered": "Recovered",
         "status.short": "Short",
@@ -298,8 +417,13 @@ TEXT = MappingProxyType(
         "compare.kpi_v2h_covered": "Households covered by V2H",
         "compare.kpi_v2h_days": "V2H backup, median [days]",
         "compare.kpi_v2h_mwh": "V2H energy available [MWh]",
-        "compare.kpi_diesel_hours": "Diesel autonomy [h]",
-        "compare.kpi_diesel_end": "Diesel after the run [L]",
+        "compare.kpi_diesel_hours": "First own tank dry [h]",
+        "compare.kpi_diesel_with_deliveries": "First shortfall with deliveries, no grid [h]",
+        "compare.kpi_inadequate": "Sites without adequate backup",
+        "compare.no_v2h": "no V2H households",
+        "compare.no_generators": "no generators",
+        "compare.no_deliveries": "no deliveries",
+        "compare.kpi_diesel_end": "Diesel in stock after the run (hit area + depot) [L]",
         "compare.kpi_petrol_days": "Petrol days of supply at the start",
         "compare.kpi_petrol_min": "Petrol days of supply, lowest",
         "compare.not_reached": "not reached",
@@ -320,8 +444,10 @@ TEXT = MappingProxyType(
         "about.assumptions_title": "Model and assumptions",
         "about.assumptions_intro": (
             "The model is documented in the repository's docs/model.md, reproduced below section by section. Every "
-            "default names its source or is marked as an assumption, and every one can be changed in the Planner."
+            "default names its source (an id such as S12, listed under “Sources” below, from docs/sources.md) or is "
+            "marked as an assumption, and every one can be changed in the Planner."
         ),
+        "about.sources_doc_title": "Sources: the publications cited by id, S1, S2 … (docs/sources.md)",
         "about.provenance_title": "Which figures are estimates — {city}",
         "about.provenance_summary": "{sourced} values sourced, {estimated} estimated (of {total} provenance entries).",
         "about.col_table": "Table",
@@ -365,7 +491,9 @@ TEXT = MappingProxyType(
         "about.source_8_licence": "BDEW standard load profile H25, as shipped in demandlib 0.2.2 (MIT, © DLR)",
         "about.source_8_credit": "BDEW Standardlastprofile Strom (2025); demandlib (oemof)",
         "about.source_9_data": "Outage restoration curves and fuel situations of the presets",
-        "about.source_9_licence": "Utility reports and press, cited per preset (FACTS §A)",
+        "about.source_9_licence": (
+            "Utility reports and press, cited in each preset's note by their ids in docs/sources.md"
+        ),
         "about.source_9_credit": "See each preset's source note on the Overview",
         # Household controls shared by the V2H and Survival pages (components/v2h_figures.household_controls)
         "household.label_city": "City (location, climate, load shape)",
@@ -377,7 +505,9 @@ TEXT = MappingProxyType(
         "household.load_essential": "Essential budget",
         "household.load_full": "Normal use (the city's average)",
         "household.label_essential_kwh": "Essential budget (kWh/day)",
-        "household.hint_essential": "1.5 = fridge, lights, phones; 3.0 = with TV and a fan or blanket (FACTS B3).",
+        "household.hint_essential": (
+            "1.5 = fridge, lights, phones; 3.0 = with TV and a fan or blanket (Kizuna's estimate, docs/model.md §5)."
+        ),
         "household.label_pv": "Rooftop PV (kWp, 0 for none)",
         "household.label_petrol": "Petrol for a PHEV's engine (litres)",
         "household.hint_petrol": "Used only for a plug-in hybrid (PHEV).",
@@ -444,8 +574,8 @@ TEXT = MappingProxyType(
         ),
         "v2h.claim_source": "Source: {source}",
         "v2h.claim_none": (
-            "No carmaker claim for this car is on record. FACTS C2 lists claims for the Nissan LEAF and Sakura and "
-            "the Mitsubishi Outlander PHEV."
+            "No carmaker claim for this car is on record. The catalogue holds claims for the Nissan LEAF and Sakura "
+            "and the Mitsubishi Outlander PHEV."
         ),
         "v2h.claim_note": (
             "Carmakers usually count from a full battery without a reserve or conversion losses; Kizuna keeps the "
@@ -473,12 +603,12 @@ TEXT = MappingProxyType(
         "v2h.source_vehicles": (
             "Vehicle data: Open EV Data (https://github.com/KilowattApp/open-ev-data), MIT licence with attribution; "
             "usable battery sizes there, Japanese-only models from V2H charger makers' lists (estimated). "
-            "Carmakers' claims: FACTS C2, as quoted in the catalogue."
+            "Carmakers' claims: as quoted in the catalogue, each with its source."
         ),
         "v2h.source_model": (
-            "Method (MODEL §5): η = {efficiency:.2f} car-to-home; PV surplus recharges the car up to {soc_max:.0%} "
-            "at η = {charge_efficiency:.2f}; a PHEV's engine makes {kwh_per_litre:g} kWh per litre; PV from pvlib's "
-            "clear-sky model × the weather's clear-sky index; hourly load shape '{load_shape}' of {city}."
+            "Method (docs/model.md §5): η = {efficiency:.2f} car-to-home; PV surplus recharges the car up to "
+            "{soc_max:.0%} at η = {charge_efficiency:.2f}; a PHEV's engine makes {kwh_per_litre:g} kWh per litre; PV "
+            "from pvlib's clear-sky model × the weather's clear-sky index; hourly load shape '{load_shape}' of {city}."
         ),
         # Survival analysis (pages/survival.py)
         "nav.survival": "Survival",
@@ -548,8 +678,8 @@ TEXT = MappingProxyType(
         "survival.month_11": "November",
         "survival.month_12": "December",
         "survival.method": (
-            "Method (MODEL §7): every start resets the system — the tank holds its fill at outage start with no "
-            "deliveries, the battery its starting charge — and the load is served hour by hour from PV, then the "
+            "Method (docs/model.md §9): every start resets the system — the tank holds its fill at outage start with "
+            "no deliveries, the battery its starting charge — and the load is served hour by hour from PV, then the "
             "generator, then the battery, until an hour falls short; r is the whole hours served before it. Load and "
             "PV are built for the 8,760 hours of {year} from 1 January 00:00 local time: a facility's critical kW "
             "with its type's daily shape, a household's kWh/day with the city's load shape, PV from pvlib's clear-sky "

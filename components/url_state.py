@@ -45,6 +45,7 @@ SCENARIO_PARAMS: dict[str, str] = {
     "h": "duration_h",
     "outage": "custom_outage_h",
     "restore": "custom_restoration_h",
+    "priority": "priority_restoration",
     "ev": "ev_stock_multiplier",
     "v2h": "v2h_adoption_share",
     "reserve": "reserve_soc",
@@ -59,6 +60,7 @@ SCENARIO_PARAMS: dict[str, str] = {
 _TEXT_FIELDS = frozenset({"preset", "load_mode", "weather"})
 _INTEGER_FIELDS = frozenset({"duration_h"})
 _LIST_FIELDS = frozenset({"affected_district_ids"})
+_BOOL_FIELDS = frozenset({"priority_restoration"})
 #: Characters left readable in a link (the start's colon, the comma of a list).
 _SAFE = ":,"
 
@@ -207,6 +209,10 @@ def _parse(name: str, raw: str) -> Any:
         return None
     if name in _LIST_FIELDS:
         return tuple(part.strip() for part in text.split(",") if part.strip())
+    if name in _BOOL_FIELDS:
+        if text not in ("0", "1"):
+            raise ValueError(TEXT["url.problem_switch"])
+        return text == "1"
     try:
         number = float(text)
     except ValueError:
@@ -217,6 +223,8 @@ def _parse(name: str, raw: str) -> Any:
 
 
 def _format(value: Any) -> str:
+    if isinstance(value, bool):
+        return "1" if value else "0"
     if isinstance(value, tuple):
         return ",".join(value)
     if isinstance(value, dt.datetime):

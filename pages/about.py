@@ -11,6 +11,7 @@ from dash import Input, Output, callback, dcc, html, no_update
 
 from components import ids
 from components.text import TEXT
+from reports.sources import SOURCES_DOC, VEHICLE_SOURCES_DOC
 from resilience.citydata import load_city, load_provenance
 from resilience.vehicles import ATTRIBUTION
 
@@ -65,6 +66,10 @@ def layout(**_query: str) -> html.Div:
                     ])
                     for title, body in model_sections()
                 ],
+                html.Details(className="model-doc sources-doc", children=[
+                    html.Summary(TEXT["about.sources_doc_title"]),
+                    dcc.Markdown(sources_markdown(), className="markdown"),
+                ]),
             ]),
         ],
     )
@@ -125,6 +130,13 @@ def show_provenance(state: dict | None) -> tuple:
     sourced = sum(row["status"] == "sourced" for row in rows)
     summary = TEXT["about.provenance_summary"].format(sourced=sourced, estimated=len(rows) - sourced, total=len(rows))
     return TEXT["about.provenance_title"].format(city=load_city(state["city"]).name), summary, rows
+
+
+@cache
+def sources_markdown() -> str:
+    """The bibliography the model, the presets and the city data cite: docs/sources.md and the vehicles' file."""
+    texts = [path.read_text(encoding="utf-8") for path in (SOURCES_DOC, VEHICLE_SOURCES_DOC) if path.exists()]
+    return "\n\n".join(texts)
 
 
 @cache

@@ -24,11 +24,12 @@ from components.text import TEXT
 from components.v2h_figures import backup_headline, usable_energy_formula, vehicle_name
 from reports import formatting as fmt
 from reports.exports import district_summary
+from reports.sources import cited_ids, load_sources
 from reports.version import kizuna_version
 from resilience.citydata import load_city, load_districts_geojson, load_provenance
 from resilience.citysim import Result, simulate
 from resilience.kpis import CityKPIs
-from resilience.records import FACILITY_TYPES, Scenario
+from resilience.records import FACILITY_TYPES, City, Scenario
 from resilience.scenarios import PRESETS, scenario_start
 
 #: Reference households of the V2H section: (label, state of charge at the start, with rooftop PV).
@@ -49,6 +50,7 @@ SINGULAR_TYPES = frozenset({"water", "telecom"})
 TIME_FORMAT = "%d %b %H:%M"
 START_FORMAT = "%a %d %b %Y, %H:%M"
 MODEL_DOC = "docs/model.md"
+SOURCES_DOC = "docs/sources.md"
 
 
 @dataclass(frozen=True)
@@ -91,6 +93,27 @@ class ReferenceHousehold:
 
 
 @dataclass(frozen=True)
+class CitedSource:
+    """A source the briefing cites, as listed at its end (from ``docs/sources.md``).
+
+    Attributes
+    ----------
+    id : str
+        ``"S7"``.
+    heading : str
+        The entry's short title; a placeholder if the id is not in the bibliography.
+    publisher, date, quality, url : str
+    """
+
+    id: str
+    heading: str
+    publisher: str = ""
+    date: str = ""
+    quality: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True)
 class Briefing:
     """Everything a report prints, already formatted (the template only lays it out).
 
@@ -123,6 +146,7 @@ class Briefing:
     methodology: list[str]
     result: Result = field(repr=False)
     peak_hour_time: str = ""
+    sources: list[CitedSource] = field(default_factory=list)
 
 
 def build_briefing(city_id: str, scenario: Scenario, *, prepared_by: str = "",
@@ -157,6 +181,12 @@ def build_briefing(city_id: str, scenario: Scenario, *, prepared_by: str = "",
     preset = PRESETS[scenario.preset]
     start = scenario_start(scenario)
     households = reference_households(result)
+    provenance = load_provenance(city_id)
+    estimated = provenance_table(provenance, "estimated", city)
+    sourced = provenance_table(provenance, "sourced", city)
+    notes = methodology(result)
+    cited = [preset.source_note, preset.curve_note, preset.fuel_note, *notes,
+             *(cell for table in (estimated, sourced) for row in table.rows for cell in row)]
     return Briefing(
         city_id=city_id,
         city_name=city.name,
@@ -180,11 +210,12 @@ def build_briefing(city_id: str, scenario: Scenario, *, prepared_by: str = "",
         household_table=household_table(households),
         households=households,
         parameters=parameter_table(scenario, result),
-        estimated=provenance_table(load_provenance(city_id), "estimated"),
-        sourced=provenance_table(load_provenance(city_id), "sourced"),
-        methodology=methodology(result),
+        estimated=estimated,
+        sourced=sourced,
+        methodology=notes,
         result=result,
         peak_hour_time=result.index[result.kpis.households_without_power_peak_hour].strftime(TIME_FORMAT),
+        sources=cited_sources(*cited),
     )
 
 
@@ -245,31 +276,62 @@ def _facilities_sentence(result: Result) -> str:
     summary = result.facility_summary
     if summary.empty:
         return "The city's data lists no critical facilities."
+    hit = summary[summary["hit"]]
+    if hit.empty:
+        return "The outage reaches no critical facility: all keep the grid."
     by_type = k.critical_autonomy_by_type_h
     short_types = sorted((h, t) for t, h in by_type.items() if h is not None)
     holding_types = [t for t in FACILITY_TYPES if t in by_type and by_type[t] is None]
     holding = [TYPE_PHRASES[t] for t in holding_types]
     served = f"Critical facilities receive {fmt.percent(k.critical_energy_served_pct)} of their energy over the run."
+    parts = []
+    if k.sites_without_adequate_backup:
+        listed = _join([f"{_sites(n)} ({TYPE_PHRASES[t]})"
+                        for t, n in k.sites_without_adequate_backup_by_type.items()])
+        verb = "has" if k.sites_without_adequate_backup == 1 else "have"
+        parts.append(f"In the area hit, {listed} {verb} no adequate backup (no generator, or one below 80 % of the "
+                     f"load) and fall short as soon as they lose the grid; they are not counted in the figures below.")
     if k.critical_autonomy_h is None:
-        first = (f"Every critical facility keeps its load served for the whole run "
-                 f"({fmt.count(k.horizon_h)} h){_resupply_phrase(result)}.")
-        return f"{first} {served}"
-    first_rows = summary[summary["first_shortfall_h"] == k.critical_autonomy_h]
-    name = first_rows["name"].iloc[0]
-    at = f"hour {k.critical_autonomy_h} ({result.index[k.critical_autonomy_h].strftime(TIME_FORMAT)})"
-    if len(first_rows) > 1:
-        parts = [f"{len(first_rows)} critical facilities run short first, at {at}, among them {name}."]
+        every = "Every other" if k.sites_without_adequate_backup else "Every"
+        parts.append(f"{every} critical site the outage reaches keeps its load served for the whole run "
+                     f"({fmt.count(k.horizon_h)} h).")
     else:
-        parts = [f"The first critical facility to run short is {name}, at {at}."]
-    typed = [f"{TYPE_PHRASES[t]} at hour {h}" for h, t in short_types]
-    if typed:
-        parts.append(f"By type, the first shortfall comes for {_join(typed)}.")
-    if holding:
-        verb = "holds" if len(holding) == 1 and holding_types[0] in SINGULAR_TYPES else "hold"
-        parts.append(f"{_capital(_join(holding))} {verb} for the whole run ({fmt.count(k.horizon_h)} h)"
-                     f"{_resupply_phrase(result)}.")
+        first_rows = hit[(hit["first_shortfall_h"] == k.critical_autonomy_h) & hit["adequate_backup"]]
+        name = first_rows["name"].iloc[0]
+        at = f"hour {k.critical_autonomy_h} ({result.index[k.critical_autonomy_h].strftime(TIME_FORMAT)})"
+        if len(first_rows) > 1:
+            parts.append(f"Among sites with adequate backup, {len(first_rows)} run short first, at {at}, "
+                         f"among them {name}.")
+        else:
+            parts.append(f"Among sites with adequate backup, the first to run short is {name}, at {at}.")
+        typed = [f"{TYPE_PHRASES[t]} at hour {h}" for h, t in short_types]
+        if typed:
+            parts.append(f"By type, the first shortfall comes for {_join(typed)}.")
+        if holding:
+            verb = "holds" if len(holding) == 1 and holding_types[0] in SINGULAR_TYPES else "hold"
+            parts.append(f"{_capital(_join(holding))} {verb} for the whole run ({fmt.count(k.horizon_h)} h).")
+    kept = []
+    if k.sites_kept_by_grid_restoration:
+        n = k.sites_kept_by_grid_restoration
+        kept.append(f"{_sites(n)} {'holds' if n == 1 else 'hold'} only because the grid comes back before "
+                    f"{'its' if n == 1 else 'their'} own backup runs out")
+    if k.sites_kept_by_own_backup:
+        n = k.sites_kept_by_own_backup
+        kept.append(f"{_sites(n)} {'holds' if n == 1 else 'hold'} on {'its' if n == 1 else 'their'} own backup"
+                    f"{_resupply_phrase(result)}")
+    if kept:
+        parts.append(_capital(_join(kept)) + ".")
+    restoration = ("critical sites get the grid back ahead of the households around them (priority restoration)"
+                   if result.scenario.priority_restoration
+                   else "critical sites get the grid back only once their whole district is restored (the cautious "
+                        "reading; priority restoration is off)")
+    parts.append(f"In this run {restoration}.")
     parts.append(served)
     return " ".join(parts)
+
+
+def _sites(count: int) -> str:
+    return f"{fmt.count(count)} site" if count == 1 else f"{fmt.count(count)} sites"
 
 
 def _resupply_phrase(result: Result) -> str:
@@ -287,13 +349,22 @@ def _resupply_phrase(result: Result) -> str:
 
 def _diesel_sentence(result: Result) -> str:
     k = result.kpis
-    if _unlimited(k.diesel_autonomy_h):
-        return (f"No critical facility has a generator to burn diesel; the city holds "
-                f"{fmt.count(k.diesel_litres_start)} L of diesel.")
+    stock = (f"Diesel in stock — the tanks of the sites the outage reaches plus the city depot — is "
+             f"{fmt.count(k.diesel_litres_start)} L at the start and {fmt.count(k.diesel_litres_end)} L after "
+             f"{fmt.count(k.horizon_h)} h.")
+    if k.diesel_tank_hours_first is None:
+        return f"No critical site the outage reaches has a generator. {stock}"
+    deliveries = "" if k.depot_days_of_deliveries is None else " and the depot delivered at its rate"
+    with_deliveries = ("no site with adequate backup would fall short within the run"
+                       if k.diesel_first_shortfall_with_deliveries_h is None
+                       else f"the first site with adequate backup would fall short at hour "
+                            f"{fmt.count(k.diesel_first_shortfall_with_deliveries_h)}")
+    depot = ("The depot makes no deliveries." if k.depot_days_of_deliveries is None
+             else f"The depot holds {fmt.days(k.depot_days_of_deliveries)} of deliveries at its rate.")
     return (
-        f"Facility tanks and the city depot hold {fmt.count(k.diesel_litres_start)} L of diesel at the start and "
-        f"{fmt.count(k.diesel_litres_end)} L after {fmt.count(k.horizon_h)} h; without resupply that is "
-        f"{fmt.hours(k.diesel_autonomy_h)} of every generator running at its facility's critical load."
+        f"On its own tank, the first site runs dry after {fmt.hours(k.diesel_tank_hours_first)} at its critical "
+        f"load and the median site after {fmt.hours(k.diesel_tank_hours_median)}. If the grid never came back"
+        f"{deliveries}, {with_deliveries}. {depot} {stock}"
     )
 
 
@@ -309,16 +380,22 @@ def _v2h_sentence(result: Result) -> str:
     text = (
         f"{fmt.count(k.v2h_households)} households have a V2H unit; {fmt.count(k.v2h_households_covered)} of them "
         f"have their car at home above the {fmt.share(reserve, 0)} mobility reserve at the start, holding "
-        f"{fmt.decimal(k.v2h_mwh_available)} MWh: {fmt.decimal(k.v2h_days_for_covered)} days of their {load}."
+        f"{fmt.decimal(k.v2h_mwh_available)} MWh"
     )
-    if k.v2h_households_covered > 0:
-        text += (f" If the outage did not end, half of the covered households would keep their load served for "
-                 f"{_backup_days(k.v2h_backup_days_median, k)}, and one in ten would run short within "
-                 f"{_backup_days(k.v2h_backup_days_p10, k)}.")
+    if k.v2h_households_covered <= 0 or k.v2h_backup_days_median is None:
+        return text + "."
+    text += f": {fmt.decimal(k.v2h_days_for_covered)} days of their {load}."
+    text += (f" If the outage did not end, half of the covered households would keep their load served for "
+             f"{_backup_days(k.v2h_backup_days_median, k)} (with home PV "
+             f"{_backup_days(k.v2h_backup_days_median_with_pv, k)}, without "
+             f"{_backup_days(k.v2h_backup_days_median_without_pv, k)}), and one in ten would run short "
+             f"within {_backup_days(k.v2h_backup_days_p10, k)}.")
     return text
 
 
-def _backup_days(days: float, k: CityKPIs) -> str:
+def _backup_days(days: float | None, k: CityKPIs) -> str:
+    if days is None:
+        return "none (no V2H household)"
     horizon_days = k.horizon_h / fmt.HOURS_PER_DAY
     if days >= horizon_days - 1e-6:
         return f"the whole run ({fmt.days(horizon_days)})"
@@ -331,11 +408,6 @@ def _petrol_sentence(k: CityKPIs) -> str:
         f"{fmt.days(k.petrol_days_of_supply_min)} at the lowest; at worst "
         f"{fmt.percent(100.0 * k.stations_operating_share_min, 0)} of the stations can pump."
     )
-
-
-def _unlimited(value: float | None) -> bool:
-    """True for +∞ (a figure with no limit, e.g. diesel autonomy without generators)."""
-    return value is not None and bool(np.isinf(value))
 
 
 def _join(items: list[str]) -> str:
@@ -394,12 +466,16 @@ def _local_names(geojson: dict | None) -> dict[str, str]:
 
 
 def facility_table(result: Result) -> Table:
-    """The dashboard's facility rows (:func:`components.facility_table.facility_rows`) as a printed table."""
+    """The dashboard's facility rows (:func:`components.facility_table.facility_rows`) as a printed table.
+
+    Sorted by risk: facilities that fall short come first, the earliest shortfall first; then the
+    lowest share of energy served (ties keep the city's order).
+    """
     columns = [TEXT["facility.name"], TEXT["facility.type"], TEXT["facility.district"], TEXT["facility.status"],
                "First shortfall [h]", "First shortfall at", TEXT["facility.fuel_hours_left"],
                TEXT["facility.fuel_litres_end"], TEXT["facility.energy_served_pct"]]
     rows, classes = [], []
-    for row in facility_rows(result):
+    for row in sorted(facility_rows(result), key=_risk_order):
         never = row["first_shortfall_h"] is None
         rows.append([
             row["name"], row["type"], row["district"], row["status_label"],
@@ -410,6 +486,13 @@ def facility_table(result: Result) -> Table:
         ])
         classes.append(f"status-{row['status']}")
     return Table(columns, rows, [False] * 4 + [True, False, True, True, True], classes)
+
+
+def _risk_order(row: dict) -> tuple[bool, int, float]:
+    """Sort key of a facility row: short first, earliest shortfall first, then least energy served."""
+    never = row["first_shortfall_h"] is None
+    served = row["energy_served_pct"]
+    return (never, 0 if never else row["first_shortfall_h"], 100.0 if served is None else served)
 
 
 def _facility_counts(result: Result) -> str:
@@ -490,8 +573,8 @@ def parameter_table(scenario: Scenario, result: Result) -> Table:
     delay = scenario.diesel_resupply_delay_h
 
     rows = [
-        (TEXT["control.city"], f"{city.name} ({city.id})"),
-        (TEXT["control.preset"], f"{PRESETS[scenario.preset].title} ({scenario.preset})"),
+        (TEXT["control.city"], city.name),
+        (TEXT["control.preset"], PRESETS[scenario.preset].title),
         ("Start (local time)", scenario_start(scenario).strftime(START_FORMAT)
          + ("" if scenario.start is not None else " (the event's)")),
         (TEXT["control.duration_h"], fmt.count(scenario.duration_h)),
@@ -518,14 +601,48 @@ def parameter_table(scenario: Scenario, result: Result) -> Table:
     return Table(["Setting", "Value"], [list(r) for r in rows], [False, False])
 
 
-def provenance_table(provenance: pd.DataFrame, status: str) -> Table:
-    """The city's provenance rows of one status (``estimated`` or ``sourced``): what, where from or how."""
+def provenance_table(provenance: pd.DataFrame, status: str, city: City | None = None) -> Table:
+    """The city's provenance rows of one status (``estimated`` or ``sourced``): what, where from or how.
+
+    Each figure is named by its label (:func:`field_label`), and a row about one facility or
+    district by that facility's or district's name, never by the data's internal field names.
+    """
+    names = {} if city is None else {**{d.id: d.name for d in city.districts},
+                                     **{f.id: f.name for f in city.facilities}}
     rows = []
     for item in provenance[provenance["status"] == status].itertuples(index=False):
-        what = f"{item.table}.{item.column}"
+        what = field_label(item.table, item.column)
         row_id = item.row_id if isinstance(item.row_id, str) and item.row_id else ""
-        rows.append([what + (f" [{row_id}]" if row_id else ""), str(item.source_or_method)])
-    return Table(["Value", "Source or method"], rows, [False, False])
+        if row_id:
+            what += f": {names.get(row_id, row_id)}"
+        rows.append([what, str(item.source_or_method)])
+    return Table(["Figure", "Source or method"], rows, [False, False])
+
+
+def field_label(table: str, column: str) -> str:
+    """A city-data field as a reader knows it, e.g. ("city", "fleet.soc_clip_low") → "Cars' state of charge …".
+
+    From ``TEXT["field.<table>.<column>"]``; a field without a label is spelled out from its name.
+    """
+    key = f"field.{table}.{column}"
+    if key in TEXT:
+        return TEXT[key]
+    words = column.replace(".", ": ").replace("_", " ")
+    return words[:1].upper() + words[1:]
+
+
+def cited_sources(*texts: str) -> list[CitedSource]:
+    """The sources the texts cite ([S1], [S4, S12] …), in numerical order, with their entries in ``docs/sources.md``."""
+    bibliography = load_sources()
+    listed = []
+    for source_id in cited_ids(*texts):
+        entry = bibliography.get(source_id)
+        if entry is None:
+            listed.append(CitedSource(source_id, f"not listed in {SOURCES_DOC}"))
+        else:
+            listed.append(CitedSource(source_id, entry.heading, entry.publisher, entry.date, entry.quality,
+                                      entry.url))
+    return listed
 
 
 def methodology(result: Result) -> list[str]:
@@ -540,9 +657,11 @@ def methodology(result: Result) -> list[str]:
         "irradiance scaled to the city's typical yield) serves first and recharges the car, and a PHEV's engine "
         "adds petrol-based energy. Households whose whole outage-mode load is met count as powered.",
         "Each critical facility is dispatched grid → PV → generator → battery. Generators burn m × P + b litres "
-        "an hour (m = 0.262 L/kWh, b = 0.007 L/h per kW rated); the city depot delivers diesel by priority "
+        "an hour (m = 0.262 L/kWh, b = 0.007 L/h per kW rated, fitted to a published fuel chart [S61]); the city "
+        "depot delivers diesel by priority "
         "(hospitals first, lowest tank first). Filling stations pump while their district has grid or they "
         "have backup power, rationed per visit.",
-        f"Every formula, default and source is documented in {MODEL_DOC} of the Kizuna repository; the "
-        "estimated inputs of this city are listed above and can be replaced with local data.",
+        f"Every formula and default is documented in {MODEL_DOC} of the Kizuna repository, and every source in "
+        f"{SOURCES_DOC}; the sources cited in this briefing by their ids are listed in section 8. The estimated "
+        "inputs of this city are listed above and can be replaced with local data.",
     ]

@@ -1,4 +1,4 @@
-"""Critical facilities in an outage: grid, PV, generator and battery, with diesel resupply (MODEL §7)."""
+"""Critical facilities in an outage: grid, PV, generator and battery, with diesel resupply (docs/model.md §7)."""
 
 from __future__ import annotations
 
@@ -14,6 +14,76 @@ BATTERY_CHARGE_EFFICIENCY = 0.95
 BATTERY_DISCHARGE_EFFICIENCY = 0.95
 
 FLOWS = ("grid_kwh", "pv_kwh", "generator_kwh", "battery_kwh", "unserved_kwh")
+
+#: A depot delivery tops a site's tank up to this many hours of running at its critical load
+#: (assumption: tankers bring a day's fuel per run, so a site with fuel left does not draw on the
+#: depot before it needs to and more diesel at one site never takes deliveries from another).
+REFILL_TARGET_H = 24.0
+
+#: A site's backup is adequate when its generator can carry at least this share of its mean
+#: critical load (assumption). Below it the site falls short from the first hour by design.
+ADEQUATE_BACKUP_SHARE = 0.8
+
+
+def generator_burn_l_per_h(output_kw, generator_kw, fuel_slope_l_per_kwh, fuel_intercept_l_per_h_per_kw):
+    """Diesel a generator burns in an hour at an output [L/h] (docs/model.md §7).
+
+    ``m × P + b`` with ``m`` the slope [L/kWh], ``P`` the output [kW] and
+    ``b = fuel_intercept_l_per_h_per_kw × G`` the idle burn of a set of ``G`` kW
+    rating; zero for a site without a generator.
+
+    Parameters
+    ----------
+    output_kw : float or array
+        Electrical output, at most ``generator_kw`` [kW].
+    generator_kw : float or array
+        Rating [kW].
+    fuel_slope_l_per_kwh : float or array
+        ``m`` [L/kWh].
+    fuel_intercept_l_per_h_per_kw : float or array
+        Idle burn per kW of rating [L/h/kW].
+
+    Returns
+    -------
+    float or numpy.ndarray
+        [L/h]
+    """
+    generator_kw = np.asarray(generator_kw, dtype=float)
+    output = np.minimum(np.asarray(output_kw, dtype=float), generator_kw)
+    burn = fuel_slope_l_per_kwh * output + np.asarray(fuel_intercept_l_per_h_per_kw) * generator_kw
+    return np.where(generator_kw > 0, burn, 0.0)
+
+
+def burn_at_critical_load_l_per_h(facilities: tuple[Facility, ...]) -> np.ndarray:
+    """Each facility's generator burn while carrying its mean critical load (or all it can) [L/h]."""
+    return generator_burn_l_per_h(
+        np.array([f.critical_load_kw for f in facilities], dtype=float),
+        np.array([f.generator_kw for f in facilities], dtype=float),
+        np.array([f.fuel_slope_l_per_kwh for f in facilities], dtype=float),
+        np.array([f.fuel_intercept_l_per_h_per_kw for f in facilities], dtype=float),
+    )
+
+
+def own_tank_hours(facilities: tuple[Facility, ...], diesel_multiplier: float = 1.0) -> np.ndarray:
+    """Hours each facility's own tank runs its generator at its mean critical load [h].
+
+    ``fuel_litres × multiplier ÷ burn at critical load``; ``nan`` for a site without a generator.
+    """
+    burn = burn_at_critical_load_l_per_h(facilities)
+    fuel = np.array([f.fuel_litres for f in facilities], dtype=float) * diesel_multiplier
+    return np.divide(fuel, burn, out=np.full(len(facilities), np.nan), where=burn > 0)
+
+
+def has_adequate_backup(facilities: tuple[Facility, ...]) -> np.ndarray:
+    """Whether each site's generator can carry :data:`ADEQUATE_BACKUP_SHARE` of its mean critical load.
+
+    Sites with no generator, or a set far below their load (e.g. a 3 kW set for a
+    10 kW shelter), fall short by design; they are counted and named apart
+    rather than setting the city's critical autonomy.
+    """
+    load = np.array([f.critical_load_kw for f in facilities], dtype=float)
+    generator = np.array([f.generator_kw for f in facilities], dtype=float)
+    return (load <= 0) | (generator >= ADEQUATE_BACKUP_SHARE * load)
 
 
 @dataclass(frozen=True)
@@ -51,8 +121,8 @@ class FacilityRun:
 
 @njit(cache=True)
 def _dispatch_facilities(load, pv, grid_up, gen_kw, slope, intercept, turndown, battery_kwh, battery_kw,
-                         eta_ch, eta_dis, fuel0, tank, priority, depot0, first_delivery_h,
-                         delivery_per_hour):  # pragma: no cover - compiled
+                         eta_ch, eta_dis, fuel0, tank, refill_target, burn_at_load, priority, depot0,
+                         first_delivery_h, delivery_per_hour):  # pragma: no cover - compiled
     n_hours, n_fac = load.shape
     grid = np.zeros((n_hours, n_fac))
     from_pv = np.zeros((n_hours, n_fac))
@@ -70,20 +140,31 @@ def _dispatch_facilities(load, pv, grid_up, gen_kw, slope, intercept, turndown, 
     key = np.empty(n_fac)
     for t in range(n_hours):
         if t >= first_delivery_h and depot > 0.0:
+            # Sites running on their own power this hour are topped up to a day of running, by type
+            # priority, the site with the fewest hours of fuel left first (docs/model.md §1 and §7).
             budget = min(delivery_per_hour, depot)
             for f in range(n_fac):
-                fill = fuel[f] / tank[f] if tank[f] > 0.0 else 1.0
-                key[f] = priority[f] * 2.0 + fill
-            for f in np.argsort(key):
-                if budget <= 0.0:
-                    break
-                room = tank[f] - fuel[f]
-                if room > 0.0:
-                    given = min(room, budget)
-                    fuel[f] += given
-                    budget -= given
-                    depot -= given
-                    delivered[t, f] = given
+                hours_left = fuel[f] / burn_at_load[f] if burn_at_load[f] > 0.0 else 1e9
+                key[f] = priority[f] * 1e10 + min(hours_left, 1e9)
+            order = np.argsort(key)
+            # First an hour of running for every site in need, then the top-up to a day: so one site's
+            # refill never leaves another dry in the same hour while the hour's deliveries would cover both.
+            for first_pass in (True, False):
+                for f in order:
+                    if budget <= 0.0:
+                        break
+                    if grid_up[t, f]:
+                        continue
+                    target = refill_target[f]
+                    if first_pass and gen_kw[f] > 0.0:
+                        target = min(target, slope[f] * min(load[t, f], gen_kw[f]) + intercept[f])
+                    room = target - fuel[f]
+                    if room > 0.0:
+                        given = min(room, budget)
+                        fuel[f] += given
+                        budget -= given
+                        depot -= given
+                        delivered[t, f] += given
         for f in range(n_fac):
             need = load[t, f]
             room = battery_kwh[f] - soc[f]
@@ -147,9 +228,11 @@ def dispatch_facilities(
     (``b = fuel_intercept_l_per_h_per_kw × G``); below its minimum turndown it
     still produces ``turndown × G`` and the surplus charges the battery; then
     the battery covers what is left. From ``first_delivery_h`` on the depot
-    hands out up to ``delivery_litres_per_day / 24`` litres an hour, to
-    hospitals first, then water, telecom, shelters, city hall and others, and
-    within a type to the emptiest tank first (MODEL §1, §7).
+    hands out up to ``delivery_litres_per_day / 24`` litres an hour to the
+    sites without grid in that hour, topping each up to
+    :data:`REFILL_TARGET_H` hours of running at its critical load (or its
+    tank): hospitals first, then water, telecom, shelters, city hall and
+    others, and within a type the site with the fewest hours of fuel left first.
 
     Parameters
     ----------
@@ -180,6 +263,8 @@ def dispatch_facilities(
 
     gen_kw = column("generator_kw")
     tank = column("tank_litres") * diesel_multiplier
+    burn_at_load = burn_at_critical_load_l_per_h(facilities)
+    refill_target = np.minimum(tank, REFILL_TARGET_H * burn_at_load)
     fuel0 = column("fuel_litres") * diesel_multiplier
     priority = np.array([FACILITY_PRIORITY[f.type] for f in facilities], dtype=float)
     delay = diesel.first_delivery_h if resupply_delay_h is None else resupply_delay_h
@@ -188,7 +273,7 @@ def dispatch_facilities(
         np.ascontiguousarray(grid_up, dtype=np.bool_),
         gen_kw, column("fuel_slope_l_per_kwh"), column("fuel_intercept_l_per_h_per_kw") * gen_kw,
         column("generator_min_turndown"), column("battery_kwh"), column("battery_kw"),
-        BATTERY_CHARGE_EFFICIENCY, BATTERY_DISCHARGE_EFFICIENCY, fuel0, tank, priority,
+        BATTERY_CHARGE_EFFICIENCY, BATTERY_DISCHARGE_EFFICIENCY, fuel0, tank, refill_target, burn_at_load, priority,
         float(diesel.depot_litres * diesel_multiplier), float(delay), float(diesel.delivery_litres_per_day / 24.0),
     )
     grid, pv, gen, bat, unserved, fuel, burned, delivered, soc, depot = outputs

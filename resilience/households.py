@@ -1,4 +1,4 @@
-"""Households in an outage, city-wide: grid, V2H cars, PHEV engines and PV outlets, by cohort (MODEL §5).
+"""Households in an outage, city-wide: grid, V2H cars, PHEV engines and PV outlets, by cohort (docs/model.md §5).
 
 No loop over households: every district's households are split into cohorts
 (vehicle model × state-of-charge bin × with or without PV); each cohort's
@@ -17,14 +17,14 @@ from scipy.stats import norm
 from resilience.records import City, EVFleet, Scenario
 from resilience.storage import UNMET_TOLERANCE_KWH, dispatch_storage
 from resilience.v2h import hours_fully_served, usable_energy_kwh
-from resilience.vehicles import vehicle_catalogue
+from resilience.vehicles import engine_kwh_per_litre, vehicle_catalogue
 
 #: State-of-charge bins of the cohort model (equal probability each).
 SOC_BINS = 10
 
 
 def share_of_cars_at_home(start: dt.datetime) -> float:
-    """Share of cars parked at home at the outage start (MODEL §5, assumption).
+    """Share of cars parked at home at the outage start (docs/model.md §5, assumption).
 
     0.9 from 20:00 to 07:00, 0.6 on weekday daytime, 0.75 on weekend daytime.
     """
@@ -110,7 +110,9 @@ class HouseholdRun:
     backup_hours_median, backup_hours_p10 : float
         Hours a V2H household at home keeps its outage-mode load served if the
         outage never ends, over households (median, 10th percentile) [h],
-        capped at the horizon.
+        capped at the horizon; NaN when no V2H household is covered.
+    backup_hours_median_with_pv, backup_hours_median_without_pv : float
+        The median over covered V2H households with and without home PV [h]; NaN if none.
     households_covered : float
         V2H households the outage reaches whose car is at home above its
         reserve at the start.
@@ -130,6 +132,8 @@ class HouseholdRun:
     usable_v2h_kwh: float
     backup_hours_median: float
     backup_hours_p10: float
+    backup_hours_median_with_pv: float
+    backup_hours_median_without_pv: float
     households_covered: float
 
 
@@ -174,7 +178,7 @@ def simulate_households(
     petrol_litres_per_vehicle: np.ndarray,
     grid_demand_factor: np.ndarray | None = None,
 ) -> HouseholdRun:
-    """Serve every district's households hour by hour (MODEL §5).
+    """Serve every district's households hour by hour (docs/model.md §5).
 
     Parameters
     ----------
@@ -220,8 +224,12 @@ def simulate_households(
 
     reserve = fleet.reserve_soc if scenario.reserve_soc is None else scenario.reserve_soc
     home_pv_kw = city.home_pv_kwp_per_system * pv_kw_per_kwp
-    pv_units = np.where(cohorts.has_pv[None, :], home_pv_kw[:, None], 0.0)
-    engine_per_litre = np.where(cohorts.is_phev, fleet.phev_kwh_per_litre, 0.0)
+    # The PV multiplier scales all home PV: the number of PV homes without a car unit (below) and,
+    # since a V2H home has one roof, the size of the system on each V2H home with PV.
+    pv_units = np.where(cohorts.has_pv[None, :], home_pv_kw[:, None] * scenario.pv_multiplier, 0.0)
+    # Each PHEV model's own engine yield (the carmaker's claim, data/vehicles), the fleet's figure as fallback.
+    engine_per_litre = np.array([engine_kwh_per_litre(v, fleet.phev_kwh_per_litre) if phev else 0.0
+                                 for v, phev in zip(cohorts.vehicle_id, cohorts.is_phev, strict=True)], dtype=float)
     served_pv, served_car, served_engine, _ = dispatch_storage(
         outage_load_kw, pv_units, patterns,
         cohorts.capacity_kwh, cohorts.soc0, np.full(len(cohorts.soc0), reserve),
@@ -262,6 +270,7 @@ def simulate_households(
     backup_hours = hours_fully_served(
         np.broadcast_to(outage_load_kw[:, None], served[:, :, -1].shape), served[:, :, -1]
     )
+    with_pv = cohorts.has_pv.astype(bool)
     return HouseholdRun(
         demand_kwh=demand_kwh,
         grid_kwh=grid_kwh,
@@ -277,5 +286,7 @@ def simulate_households(
         usable_v2h_kwh=float((city_weights * usable).sum()),
         backup_hours_median=weighted_quantile(backup_hours, city_weights, 0.5),
         backup_hours_p10=weighted_quantile(backup_hours, city_weights, 0.1),
+        backup_hours_median_with_pv=weighted_quantile(backup_hours, city_weights * with_pv, 0.5),
+        backup_hours_median_without_pv=weighted_quantile(backup_hours, city_weights * ~with_pv, 0.5),
         households_covered=float(city_weights[usable > 0].sum()),
     )

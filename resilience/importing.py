@@ -221,13 +221,10 @@ _DIESEL_DOCS = {
     "delivery_litres_per_day": ("L/day", "litres the depot can deliver per day"),
 }
 _PETROL_DOCS = {
-    "stock_litres_per_station": ("L", "petrol held by a filling station at the outage start"),
+    "stock_litres_per_station": ("L", "normal petrol stock of a filling station"),
     "vehicles_per_household": ("vehicles/household", "cars that need petrol, per household"),
-    "demand_litres_per_vehicle_per_day": ("L/day", "petrol a car owner wants per day"),
-    "ration_litres_per_visit": ("L", "ration per car per visit (2011 Japan: 10 L)"),
-    "normal_delivery_litres_per_station_per_day": ("L/day", "normal tanker delivery per station"),
-    "resupply_delay_h": ("h", "hours until tankers deliver again"),
-    "resupply_share_of_normal": ("fraction", "resupply as a share of normal deliveries (2011: 1/3)"),
+    "demand_litres_per_vehicle_per_day": ("L/day", "normal petrol bought per car and day (normal deliveries match it)"),
+    "ration_litres_per_visit": ("L", "most petrol per car and visit, one visit a day (2011 Japan: 10 L)"),
 }
 _FLEET_DOCS = {
     "soc_mean": ("fraction", "mean state of charge of the cars at the outage start"),

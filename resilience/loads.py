@@ -1,4 +1,4 @@
-"""Hourly electricity demand of households and critical facilities (MODEL §3).
+"""Hourly electricity demand of households and critical facilities (docs/model.md §2–4, Loads).
 
 Households are given in kWh per day and spread over the hours by a relative
 shape; facilities are given as a critical load in kW and shaped by their type.
@@ -7,7 +7,7 @@ Household shapes (tables in ``data/shapes/``, see its README):
 
 - ``"tepco_2010"``: TEPCO service-area demand of 2010, month × {weekday,
   weekend} × hour (an area shape used as a proxy: no numeric Japanese household
-  shape was found, FACTS B4);
+  shape was found);
 - ``"bdew_h25"``: the BDEW 2025 household standard load profile H25, month ×
   {working day, Saturday, Sunday} × hour, from the quarter-hour table shipped
   by ``demandlib`` 0.2.2.
@@ -172,8 +172,8 @@ def household_load_kw(kwh_per_day: float, load_shape: str, index: pd.DatetimeInd
     Parameters
     ----------
     kwh_per_day : float
-        Daily energy [kWh/day], e.g. 11.4 (Japan, FACTS B1) or an essential
-        budget of 1.5–3 (FACTS B3).
+        Daily energy [kWh/day], e.g. 11.4 (Japan, [S41]) or an essential
+        budget of 1.5–3 (docs/model.md §5).
     load_shape : {"tepco_2010", "bdew_h25"}
     index : pandas.DatetimeIndex
         tz-aware hour starts.

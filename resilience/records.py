@@ -18,9 +18,9 @@ from resilience.errors import KizunaInputError
 
 FacilityType = Literal["hospital", "water", "telecom", "shelter", "city_hall", "other"]
 FACILITY_TYPES: tuple[str, ...] = FacilityType.__args__
-#: Diesel deliveries go to facilities in this order (MODEL §1).
+#: Diesel deliveries go to facilities in this order (docs/model.md §1).
 FACILITY_PRIORITY: dict[str, int] = {t: i for i, t in enumerate(FACILITY_TYPES)}
-#: Restored share of a district at which a facility of the type gets grid back (MODEL §2, assumption).
+#: Restored share of a district at which a facility of the type gets grid back (docs/model.md §2–4, assumption).
 DEFAULT_RESTORATION_QUANTILE: dict[str, float] = {
     "hospital": 0.1,
     "water": 0.2,
@@ -198,7 +198,7 @@ class Facility(Record):
 
 
 class DieselSupply(Record):
-    """The city's diesel depot and its resupply (MODEL §1)."""
+    """The city's diesel depot and its resupply (docs/model.md §1)."""
 
     depot_litres: float = Field(ge=0)
     first_delivery_h: float = Field(default=24.0, ge=0, description="hours from outage start to the first delivery")
@@ -206,19 +206,25 @@ class DieselSupply(Record):
 
 
 class PetrolSupply(Record):
-    """Filling-station stock, rationing and resupply (MODEL §6)."""
+    """Filling stations' normal stock and their customers' normal demand (docs/model.md §6).
 
-    stock_litres_per_station: float = Field(ge=0)
+    Normal deliveries equal normal demand (stations are resupplied at the rate
+    they sell), so nothing here describes an event: an event's supply shock and
+    ration come from its preset or the planner.
+    """
+
+    stock_litres_per_station: float = Field(ge=0, description="normal petrol stock of a filling station, L")
     vehicles_per_household: float = Field(default=1.0, ge=0, description="cars that buy petrol, per household")
-    demand_litres_per_vehicle_per_day: float = Field(default=5.0, ge=0)
-    ration_litres_per_visit: float = Field(default=10.0, gt=0)
-    normal_delivery_litres_per_station_per_day: float = Field(default=0.0, ge=0)
-    resupply_delay_h: float = Field(default=72.0, ge=0)
-    resupply_share_of_normal: float = Field(default=1 / 3, ge=0, le=1)
+    demand_litres_per_vehicle_per_day: float = Field(
+        default=2.5, ge=0, description="normal petrol bought per car and day, L/day"
+    )
+    ration_litres_per_visit: float = Field(
+        default=10.0, gt=0, description="most petrol a car may buy per visit (one visit a day at most), L"
+    )
 
 
 class EVFleet(Record):
-    """How the city's EVs behave in an outage (MODEL §5; defaults are assumptions or FACTS C1/G)."""
+    """How the city's EVs behave in an outage (docs/model.md §5; each default is an assumption or cited there)."""
 
     bev_mix: dict[str, float] = Field(description="vehicle id → share of BEVs")
     phev_mix: dict[str, float] = Field(description="vehicle id → share of PHEVs")
@@ -321,6 +327,11 @@ class Scenario(Record):
     reserve_soc: float | None = Field(default=None, ge=0, le=1)
     essential_kwh_per_day: float = Field(default=3.0, ge=0)
     load_mode: LoadMode = "essential"
+    priority_restoration: bool = Field(
+        default=False,
+        description="critical sites get grid back ahead of the households around them (each type's restoration "
+                    "quantile); off: only once their whole district is back (the cautious reading)",
+    )
     diesel_stock_multiplier: float = Field(default=1.0, ge=0, le=100)
     diesel_resupply_delay_h: float | None = Field(default=None, ge=0)
     petrol_ration_litres: float | None = Field(default=None, gt=0)

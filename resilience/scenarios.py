@@ -1,4 +1,4 @@
-"""Outage scenarios: the real events Kizuna can replay and the grid supply they leave (MODEL §2).
+"""Outage scenarios: the real events Kizuna can replay and the grid supply they leave (docs/model.md §2–4).
 
 A scenario says, for every hour ``t`` of the horizon and every district ``d``,
 which share ``g_d(t)`` of the district's customers has grid supply. Three kinds:
@@ -6,7 +6,7 @@ which share ``g_d(t)`` of the district's customers has grid supply. Three kinds:
 - **restoration presets** (Tōhoku 2011, Hokkaido 2018, Chiba/Faxai 2019 and
   three Berlin events): a piecewise-linear curve of the share of customers
   restored against hours since the outage began, through points taken from the
-  sources in ``FACTS.md`` §A/§G; every district follows the same curve;
+  sources listed in ``docs/sources.md``; every district follows the same curve;
 - **rolling blackouts** (Kanto, 14–28 March 2011): each district belongs to one
   of five groups, and each group is cut for three whole hours a day in a window
   that rotates from day to day;
@@ -85,21 +85,22 @@ class Preset:
     default_duration_h : int
         Horizon the UI proposes for the preset [h].
     source_note : str
-        The sources of the curve (FACTS §A).
+        The sources of the curve, cited by their ids in ``docs/sources.md``.
     curve_note : str
         How the points were derived and what was assumed.
     fuel_note : str
-        Fuel situation of the event (FACTS §G).
+        Fuel situation of the event, with source ids.
     affected_customers : int or None
         Customers (households) cut at the peak: the base of the shares.
     petrol_ration_litres : float or None
         Petrol ration per car and visit during the event [L].
     petrol_resupply_share_of_normal : float or None
-        Petrol deliveries as a share of normal demand (0–1) ...
+        The event's supply shock: petrol deliveries as a share of normal (0–1) ...
     petrol_resupply_reduced_h : float or None
-        ... for this many hours from the start [h].
+        ... for this many hours from the start, then normal again [h].
     stations_closed_share : float or None
-        Share of filling stations that could not sell (0–1).
+        Share of filling stations that could not sell in the real event (0–1): a
+        historical observation to compare with, not a model input.
     home_city : str or None
         Bundled city where the event happened, if Kizuna ships it.
     home_households_hit : tuple of (str, int)
@@ -183,18 +184,20 @@ _PRESET_LIST = (
         ),
         default_duration_h=336,
         source_note=(
-            "Tohoku EPCO outage reports (final report 18 Jun 2011; 21 Mar 2011) with press counts from "
-            "Japan Times/Kyodo, 家電Watch, Jiji and ITmedia (FACTS A1.1–A1.2); 99 % on 6 May from Japan Policy Forum."
+            "Tohoku Electric Power's final outage report (18 Jun 2011) [S1] and press release of 21 Mar 2011 "
+            "[S2]; its bulletins of 14–15 Mar, known from a private copy [S5]; press counts from The Japan "
+            "Times/Kyodo [S3], 家電Watch [S4] and ITmedia [S6]; 99 % restored on 6 May from a secondary English "
+            "summary [S7]."
         ),
         curve_note=(
-            "Share restored = 1 − out ÷ 4,861,246 (the cumulative count, FACTS A1.2); hours from 14:46 on 11 Mar "
+            "Share restored = 1 − out ÷ 4,861,246 (the cumulative count [S1]); hours from 14:46 on 11 Mar "
             "(start floored to 14:00); 'night' readings taken as 21:00. Full restoration at 2,372 h = 18 Jun 11:03 "
-            "(FACTS A1.2 writes ~1,600 h, which is 16 May: an arithmetic slip). The 7 Apr aftershock's re-outage "
-            "is left out."
+            "[S1]. The 7 Apr aftershock's re-outage is left out."
         ),
         fuel_note=(
-            "Gasoline deliveries 1/3 of normal for 2 weeks; 40 % of stations closed; 10 L/car rationing; "
-            "eased from ~21 Mar; ~90 % of stations open after 1 month."
+            "Petrol and diesel deliveries into Tōhoku about one third of normal for two weeks [S8]; 40 % of "
+            "Tōhoku's filling stations could not open [S9]; rationing of 10 L per car [S10]; the shortage eased "
+            "from about 21 Mar [S12]; about 90 % of stations open again after a month [S9]."
         ),
         affected_customers=_TOHOKU_BASE,
         petrol_ration_litres=10.0,
@@ -212,19 +215,26 @@ _PRESET_LIST = (
         restoration_points_h=(),
         default_duration_h=15 * 24,
         source_note=(
-            "TEPCO press releases of 13 and 25 Mar 2011; windows of 14 Mar from マイナビ and of 15 Mar from "
-            "yamaguchi.net; households affected from 毎日新聞 16 Mar 2011 (FACTS A1.4)."
+            "TEPCO press releases of 13 and 25 Mar 2011 [S13, S14]; the windows of 14 Mar from マイナビ [S15] and "
+            "of 15 Mar from a copy of TEPCO's schedule [S16]; households affected from 毎日新聞, 16 Mar 2011 [S17]; "
+            "Saitama's sub-groups [S18]."
         ),
         curve_note=(
             "Five groups. 14 Mar as executed: only group 5, 17:00–19:00. From 15 Mar every day to 28 Mar: five "
-            "3-hour slots 07–10, 10–13, 13–16, 16–19, 19–22 h (the windows 6:20–10:00 … 18:20–22:00 rounded to the "
-            "three whole hours nearest their centre); slot s on day k hosts group (s + 2k) mod 5 + 1, which "
-            "reproduces 15 Mar (G3, G4, G5, G1, G2). All plans are taken as executed (the real count of days is "
-            "unconfirmed, commonly 10); hospitals and water works are cut like everyone else (no exemption "
-            "source). The quake-day outage in Saitama (< 1 day, 11–12 Mar) is not part of this preset."
+            "3-hour slots 07–10, 10–13, 13–16, 16–19, 19–22 h (the windows 6:20–10:00 … 18:20–22:00 [S15] rounded to "
+            "the three whole hours nearest their centre); slot s on day k hosts group (s + 2k) mod 5 + 1, which "
+            "reproduces 15 Mar (G3, G4, G5, G1, G2) [S16]. All plans are taken as executed (the real count of days "
+            "is unconfirmed, commonly 10); hospitals and water works are cut like everyone else (no exemption "
+            "source). The quake-day outage in Saitama (< 1 day, 11–12 Mar [S3]) is not part of this preset."
         ),
-        fuel_note="Rationing 10 L / ¥2,000–4,000 caps; queues up to 4 h.",
+        fuel_note=(
+            "Rationing of about 10 L per car and visit, as across eastern Japan [S10, S11]. The same refinery and "
+            "depot outage as in Tōhoku cut deliveries: one third of normal for the two weeks from 11 Mar [S8], "
+            "i.e. to 25 Mar, 11 days into this preset."
+        ),
         petrol_ration_litres=10.0,
+        petrol_resupply_share_of_normal=1 / 3,
+        petrol_resupply_reduced_h=11 * 24,
     ),
     Preset(
         id="hokkaido-2018",
@@ -245,15 +255,15 @@ _PRESET_LIST = (
         ),
         default_duration_h=96,
         source_note=(
-            "Households restored per METI/HEPCO as cited by Wikipedia (6–8 Sep 2018) and 朝日新聞 (METI, "
-            "7 Sep 06:00) (FACTS A2)."
+            "Households restored per METI and Hokkaido Electric as cited by Wikipedia (6–8 Sep 2018) [S19] and "
+            "朝日新聞 (METI, 7 Sep 06:00) [S20]."
         ),
         curve_note=(
             "Share = restored ÷ 2,950,000 (all Hokkaido households); hours from the 03:08 quake (start 03:00). "
             "The last 0.75 % (epicentre area) is assumed back at 72 h: no source gives the hour; 自治体通信 "
-            "gives about 2 days for the event."
+            "gives about 2 days for the event [S21]."
         ),
-        fuel_note="Stations inoperable until power returned (except those with generators).",
+        fuel_note="Stations inoperable until power returned (except those with generators) [S22].",
         affected_customers=_HOKKAIDO_BASE,
     ),
     Preset(
@@ -278,8 +288,8 @@ _PRESET_LIST = (
         ),
         default_duration_h=480,
         source_note=(
-            "Chiba households out per NHK, 毎日 and Japan Times (11–25 Sep 2019) against NHK World's 640,000 peak; "
-            "99 % at about 280 h from 東洋経済 (FACTS A3)."
+            "Chiba households out per NHK [S23] and The Japan Times [S25] (11–25 Sep 2019) against NHK World's "
+            "640,000 peak [S24]; 99 % at about 280 h from 東洋経済 [S26]."
         ),
         curve_note=(
             "Share = 1 − out ÷ 640,000; hours from landfall, 05:00 on 9 Sep. The first count comes at 56.5 h "
@@ -287,7 +297,7 @@ _PRESET_LIST = (
             "restoration assumed at 432 h = 27 Sep 05:00 (146 households were still out on 25 Sep; municipalities "
             "were promised 'by 27 Sep')."
         ),
-        fuel_note="Stations closed by the outage; queues.",
+        fuel_note="Stations closed by the outage, with queues (reported in general terms; no fuel figures found).",
         affected_customers=_CHIBA_BASE,
     ),
     Preset(
@@ -300,8 +310,8 @@ _PRESET_LIST = (
         restoration_points_h=((0, 0.0), (27, 0.0), (28, 0.5), (31, 1.0)),
         default_duration_h=48,
         source_note=(
-            "Tagesspiegel (start 14:10, 19 Feb 2019), dpa via RT ('ab 18:30 die Hälfte', full by about 21:30), "
-            "B.Z. and Deutschlandfunk Nova (about 31 h) (FACTS A4.1)."
+            "Tagesspiegel (start 14:10, 19 Feb 2019) [S27], dpa via RT DE ('ab 18:30 die Hälfte', full by about "
+            "21:30) [S29], B.Z. [S30] and Deutschlandfunk Nova (about 31 h) [S31]; 31,500 households [S28]."
         ),
         curve_note=(
             "Nobody restored until 28 h, half at 28 h, all at 31 h. The jump at 28 h is drawn as a one-hour ramp "
@@ -310,7 +320,7 @@ _PRESET_LIST = (
         fuel_note="Not applicable (no fuel shortage reported).",
         affected_customers=31_500,
         home_city="berlin",
-        home_households_hit=(("09", 31_500),),  # 31,500 households (FACTS A4.1)
+        home_households_hit=(("09", 31_500),),  # 31,500 households [S28]
     ),
     Preset(
         id="berlin-johannisthal-2025",
@@ -328,8 +338,8 @@ _PRESET_LIST = (
         ),
         default_duration_h=72,
         source_note=(
-            "dpa-AFX (9 Sep 2025), Epoch Times/AFP (10 Sep), MZ/dpa (11 Sep) and Berliner Zeitung ('nach rund "
-            "60 Stunden') (FACTS A4.2)."
+            "dpa-AFX (9 Sep 2025) [S32], ZDF (about 50,000 customers) [S33], Epoch Times/AFP (10 Sep) [S34], "
+            "MZ/dpa (11 Sep) [S35] and Berliner Zeitung ('nach rund 60 Stunden') [S36]."
         ),
         curve_note=(
             "Share against Stromnetz Berlin's ~50,000 customers; hours from about 03:30 on 9 Sep (start 03:00). "
@@ -338,7 +348,7 @@ _PRESET_LIST = (
         fuel_note="Not applicable.",
         affected_customers=_JOHANNISTHAL_BASE,
         home_city="berlin",
-        home_households_hit=(("09", 43_000),),  # ~43,000 households (Feuerwehr, FACTS A4.2)
+        home_households_hit=(("09", 43_000),),  # ~43,000 households (Feuerwehr, [S33])
     ),
     Preset(
         id="berlin-southwest-2026",
@@ -357,18 +367,18 @@ _PRESET_LIST = (
         ),
         default_duration_h=120,
         source_note=(
-            "Stromnetz Berlin counts via dpa (Volksstimme 3–4 Jan 2026), DWN, Schwarzwälder Bote, cash.ch and "
-            "TRT/Reuters (7 Jan) (FACTS A4.3)."
+            "Stromnetz Berlin counts via dpa: Volksstimme (3–4 Jan 2026) [S37], Deutsche Wirtschafts Nachrichten "
+            "and Schwarzwälder Bote (5–6 Jan) and cash.ch (7 Jan) [S38]; TRT/Reuters (7 Jan) [S39]."
         ),
         curve_note=(
             "Share = 1 − out ÷ 45,400 households; hours from 06:00 on 3 Jan; daily counts read at 12:00. "
             "Restart began at 101 h (7 Jan 11:00); full restoration taken at the all-clear, 112 h (22:00), "
             "although 99.9 % were back 'hours' after the restart. Linear from 0 at t0 to the 30-h point."
         ),
-        fuel_note="Generators refuelled by the fire brigade.",
+        fuel_note="Emergency generators refuelled by the Bundeswehr (18,000 L of diesel, care homes first) [S40].",
         affected_customers=_SOUTHWEST_BASE,
         home_city="berlin",
-        home_households_hit=(("06", 45_400),),  # 45,400 households (FACTS A4.3)
+        home_households_hit=(("06", 45_400),),  # 45,400 households [S37]
     ),
     Preset(
         id="custom",
@@ -597,7 +607,7 @@ def restored_in_hit_area(scenario: Scenario, city: City, index: pd.DatetimeIndex
 
 
 def grid_share(scenario: Scenario, city: City, index: pd.DatetimeIndex | None = None) -> np.ndarray:
-    """``g_d(t)``: share of each district's customers with grid supply in each hour (MODEL §2).
+    """``g_d(t)``: share of each district's customers with grid supply in each hour (docs/model.md §2–4).
 
     Parameters
     ----------
@@ -662,7 +672,7 @@ def demand_factor(scenario: Scenario, index: pd.DatetimeIndex) -> np.ndarray:
 
 
 def facility_grid_up(share: np.ndarray, district_index: np.ndarray, quantile: np.ndarray) -> np.ndarray:
-    """Whether each facility has grid supply in each hour (MODEL §2).
+    """Whether each facility has grid supply in each hour (docs/model.md §2–4).
 
     A facility is back when its district's restored share reaches the
     facility's restoration quantile, and only once some customers are back:

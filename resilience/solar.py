@@ -1,11 +1,11 @@
-"""Rooftop PV output per kWp from pvlib's clear-sky model, offline (MODEL §4).
+"""Rooftop PV output per kWp from pvlib's clear-sky model, offline (docs/model.md §2–4, PV).
 
 The chain, per sample time:
 
 1. ``pvlib.location.Location(lat, lon, tz, altitude)`` → solar position and
    Ineichen clear-sky GHI/DNI/DHI with pvlib's bundled Linke turbidity;
 2. every component × the clear-sky index ``k`` of the weather (``clear`` 1.0,
-   ``typical`` a per-city constant calibrated to the annual yield of FACTS F,
+   ``typical`` a per-city constant calibrated to the annual yield of [S59] or Berlin's,
    ``overcast`` 0.25);
 3. plane-of-array irradiance, isotropic sky, ground albedo 0.25
    (``irradiance.get_total_irradiance``);
@@ -52,7 +52,7 @@ __all__ = [
     "read_tmy_file",
 ]
 
-#: Clear-sky index of the fixed weather choices (MODEL §4); "typical" comes from the city.
+#: Clear-sky index of the fixed weather choices (docs/model.md §2–4, PV); "typical" comes from the city.
 WEATHER_CLEAR_SKY_INDEX = {"clear": 1.0, "overcast": 0.25}
 SAMPLES_PER_HOUR = 4
 GAMMA_PDC_PER_C = -0.004
@@ -272,7 +272,7 @@ def calibrate_typical_clear_sky_index(
     latitude, longitude, altitude_m, timezone
         The site, as for :func:`pv_ac_kw_per_kwp`.
     target_kwh_per_kwp_year : float
-        Annual AC yield to match, e.g. 1,000 for Japan and 900 for Berlin (FACTS F).
+        Annual AC yield to match, e.g. 1,000 for Japan and 900 for Berlin (docs/sources.md: [S59] and the derivations).
     year : int, default 2019
         Calendar year of the hourly clear-sky series.
     surface_tilt, surface_azimuth, temp_air_c, dc_ac_ratio, dc_loss_fraction

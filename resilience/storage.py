@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-#: A load left unmet by less than this (kWh) counts as served (MODEL §7).
+#: A load left unmet by less than this (kWh) counts as served (docs/model.md §0).
 UNMET_TOLERANCE_KWH = 1e-5
 
 

@@ -1,6 +1,6 @@
 """The survival sweep: how long a backup system carries a load, for an outage starting at every hour.
 
-This is NREL REopt's "outage simulator" measure (MODEL §7). For each of the
+This is NREL REopt's "outage simulator" measure (docs/model.md §9). For each of the
 8,760 start hours of a year the state is reset (full fuel allowance, battery at
 ``initial_soc[s]``) and the system is dispatched hour by hour, PV first, then
 the generator, then the battery, until an hour's load cannot be met. The year
@@ -25,12 +25,13 @@ from numba import njit
 from resilience.errors import KizunaInputError
 
 HOURS_PER_YEAR = 8760
-#: Unmet energy in an hour above which the run ends [kWh] (MODEL §7; REopt rounds to 5 decimals).
+#: Unmet energy in an hour above which the run ends [kWh] (docs/model.md §9; REopt rounds to 5 decimals).
 UNMET_TOLERANCE_KWH = 1e-5
-#: Generator idle burn per kW rated when ``fuel_intercept_l_per_h`` is not given [L/h/kW] (MODEL §7, FACTS D1).
+#: Generator idle burn per kW rated when ``fuel_intercept_l_per_h`` is not given [L/h/kW]
+#: (docs/model.md §7, fitted to [S61]).
 DEFAULT_FUEL_INTERCEPT_L_PER_H_PER_KW = 0.007
 #: Outage durations at which ``by_month`` and ``by_hour_of_day`` rows give the survival probability [h]:
-#: one day, three days (the Japanese 72-hour target, FACTS D3) and one week (MODEL §0 default horizon).
+#: one day, three days (the Japanese 72-hour target [S64]) and one week (the default horizon of docs/model.md §0).
 SUMMARY_DURATIONS_H = (24, 72, 168)
 
 _DAYS_PER_MONTH = (31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
@@ -60,7 +61,7 @@ def _max(a, b):  # pragma: no cover - compiled
 
 @njit(cache=True, error_model="numpy", inline="always")
 def _dispatch_hour(net_kw, soc_kwh, fuel_litres, params):  # pragma: no cover - compiled
-    """One hour of MODEL §7's dispatch; returns the new state and the hour's flows.
+    """One hour of the dispatch of docs/model.md §9; returns the new state and the hour's flows.
 
     ``params`` is ``(battery_kwh, battery_kw, soc_floor_kwh, charge_efficiency,
     discharge_efficiency, generator_kw, slope_l_per_kwh, intercept_l_per_h,
@@ -384,7 +385,7 @@ def survival_sweep(
 
     For every start hour ``s`` the state is reset (``fuel_litres`` in the tank,
     ``initial_soc[s] × battery_kwh`` in the battery) and each hour, with
-    ``net = load − PV`` (MODEL §7):
+    ``net = load − PV`` (docs/model.md §9):
 
     1. if ``net < 0`` the surplus charges the battery by
        ``min(room, battery_kw × η_ch, −net × η_ch)``;
@@ -402,7 +403,7 @@ def survival_sweep(
     ``charge_efficiency`` = REopt's round-trip efficiency,
     ``discharge_efficiency = 1`` and ``soc_min = 0`` this reproduces REopt's
     Python outage simulator at every start, except in three corners where
-    Kizuna follows MODEL §7: (i) in an hour where the load exceeds ``G`` and
+    Kizuna follows docs/model.md §9: (i) in an hour where the load exceeds ``G`` and
     the fuel is short of ``m × load + b`` REopt leaves the generator off,
     Kizuna runs it at ``min(G, (fuel − b) / m)`` (as REopt's Julia port does);
     (ii) a net load of exactly 0 does not start the generator (REopt runs it
@@ -426,27 +427,27 @@ def survival_sweep(
         State of charge at the outage start as a fraction of ``battery_kwh``
         (0–1), one value or one per start hour (e.g. a normal-operation SOC
         series). Default: full (*assumption*: a backup battery is held full;
-        MODEL §9's hand cases). A value below ``soc_min`` is allowed: the
+        the hand cases of docs/model.md §9). A value below ``soc_min`` is allowed: the
         battery then cannot discharge until it is charged above the floor.
     soc_min : float, default 0
         Floor below which the battery is not discharged, as a fraction of
         ``battery_kwh`` (0–1). Default 0 as in REopt; a V2H car keeps its
-        mobility reserve (0.3, MODEL §5).
+        mobility reserve (0.3, docs/model.md §5).
     charge_efficiency, discharge_efficiency : float, default 1.0
         η_ch applied to energy going into storage, η_dis to energy taken out
-        (0 < η ≤ 1). Default lossless (MODEL §9). REopt puts its whole
+        (0 < η ≤ 1). Default lossless (docs/model.md §9). REopt puts its whole
         round-trip efficiency (default 0.829) on charge; V2H uses 0.9 / 0.88
-        (MODEL §5).
+        (docs/model.md §5).
     generator_kw : float, default 0
         Generator rating G [kW]. Default: no generator.
     fuel_litres : float, default 0
         Diesel available for the whole outage (no resupply) [L].
     fuel_slope_l_per_kwh : float, default 0.262
-        Fuel curve slope m [L/kWh] (MODEL §7, derived from FACTS D1: a 1 MW set
+        Fuel curve slope m [L/kWh] (docs/model.md §7, fitted to [S61]: a 1 MW set
         burns 138 L/h at half load and 269 L/h at full load).
     fuel_intercept_l_per_h : float, optional
         Absolute idle burn b of the generator [L/h] (not per kW). Default:
-        0.007 L/h per kW rated × ``generator_kw`` (MODEL §7, FACTS D1).
+        0.007 L/h per kW rated × ``generator_kw`` (docs/model.md §7, [S61]).
     generator_min_turndown : float, default 0
         Lowest output of a running generator as a fraction of G (0–1).
         Default 0 (*assumption*: in an emergency the set is run at any load;

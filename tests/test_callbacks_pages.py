@@ -124,16 +124,16 @@ def test_every_map_metric_is_finite_or_blank_and_in_range(metric_id: str) -> Non
         assert (np.diff(matrix, axis=0) >= -1e-12).all()  # energy served so far never falls
 
 
-def test_planner_doubling_diesel_doubles_the_diesel_autonomy(pages) -> None:
+def test_planner_doubling_diesel_doubles_the_first_own_tank_hours(pages) -> None:
     state = default_state("saitama")
     _summary, cards, supply, households = pages["planner"].show_results(state)
     _summary, doubled_cards, _supply, _households = pages["planner"].show_results(
         with_fields(state, diesel_stock_multiplier=2.0))
     kpis, doubled = simulation(state).kpis, simulation(with_fields(state, diesel_stock_multiplier=2.0)).kpis
-    # Autonomy = diesel at the start ÷ the burn at critical load: twice the diesel, twice the hours.
-    assert doubled.diesel_autonomy_h == pytest.approx(2 * kpis.diesel_autonomy_h)
-    assert cards[4].children[1].children == f"{round(kpis.diesel_autonomy_h):,} h"
-    assert doubled_cards[4].children[1].children == f"{round(doubled.diesel_autonomy_h):,} h"
+    # A site's own tank lasts fuel ÷ the burn at critical load: twice the diesel, twice the hours.
+    assert doubled.diesel_tank_hours_first == pytest.approx(2 * kpis.diesel_tank_hours_first)
+    assert cards[4].children[1].children == f"{round(kpis.diesel_tank_hours_first):,} h"
+    assert doubled_cards[4].children[1].children == f"{round(doubled.diesel_tank_hours_first):,} h"
     assert len(supply.data) == SOURCE_TRACES + 2 + 4
     assert [trace.name for trace in households.data] == ["Off the grid", "Without power (no backup)"]
 
@@ -154,7 +154,7 @@ def test_compare_default_what_ifs(pages) -> None:
         "A · as planned", "B · 10 % V2H adoption", "C · Doubled diesel stock"]
     body = table.children[1].children
     assert len(body) == len(COMPARED_KPIS)
-    diesel_row = next(row for row in body if row.children[0].children == "Diesel autonomy [h]")
+    diesel_row = next(row for row in body if row.children[0].children == "First own tank dry [h]")
     a, b, c, b_minus_a, c_minus_a = (cell.children for cell in diesel_row.children[1:])
     assert b == a and b_minus_a == "±0"
     assert float(c.replace(",", "")) == pytest.approx(2 * float(a.replace(",", "")), abs=0.11)

@@ -198,15 +198,16 @@ def test_variants_apply_on_top_of_the_scenario() -> None:
 def test_sync_on_a_page_without_controls_changes_nothing() -> None:
     out = run_callback(kizuna_app.sync_scenario, default_state(), [], [], [],
                        triggered=(ids.SCENARIO_STORE, "data"),
-                       inputs_list=[{}, [], []], outputs_list=[{}, [], [], [], [], [], [], [], [], []])
-    assert out == (no_update, [], [], [], [], [], [], [], [], [])
+                       inputs_list=[{}, [], []], outputs_list=[{}, [], [], [], [], [], [], [], [], [], []])
+    assert out == (no_update, [], [], [], [], [], [], [], [], [], [])
 
 
 def test_sync_mount_sets_controls_from_the_store() -> None:
     state = default_state("berlin")
     values = {sc.CITY: "saitama", sc.PRESET: "tohoku-2011", sc.CUSTOM_OUTAGE: 24.0}
     out = sync_scenario(state, values, triggered=(control(sc.CITY), "value"), ready=False)
-    store, shown, disabled_outage, _disabled_restoration, _disabled_v2h, banner, hidden, ready, _lists, _hint = out
+    (store, shown, disabled_outage, _disabled_restoration, _disabled_v2h, _disabled_ev, banner, hidden, ready, _lists,
+     _hint) = out
     assert store is no_update
     assert shown == ["berlin", "berlin-southwest-2026", 24.0]
     assert disabled_outage == [True]  # not the custom preset

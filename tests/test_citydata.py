@@ -211,7 +211,8 @@ def test_city_parameters_follow_facts():
     assert (saitama.household_kwh_per_day, saitama.pv_outlet_kw, saitama.load_shape) == (11.4, 1.5, "tepco_2010")
     assert (berlin.household_kwh_per_day, berlin.pv_outlet_kw, berlin.load_shape) == (6.8, 0.0, "bdew_h25")
     assert saitama.petrol.ration_litres_per_visit == 10.0
-    assert saitama.petrol.resupply_share_of_normal == pytest.approx(1 / 3)
+    # Normal demand per car is what the stations normally sell: 45 GL ÷ 27,009 stations ÷ 365 × 295 ÷ 525,561 cars.
+    assert saitama.petrol.demand_litres_per_vehicle_per_day == pytest.approx(2.56)
     assert saitama.timezone == "Asia/Tokyo" and berlin.timezone == "Europe/Berlin"
     assert saitama.districts[0].stations_backup_share == 0.522
 

@@ -39,7 +39,7 @@ def make_city(districts=None, facilities=None, **fleet_kw):
         pv_outlet_kw=1.5, pv_typical_clear_sky_index=0.6,
         districts=districts or (district(1), district(2)), facilities=facilities,
         diesel=DieselSupply(depot_litres=5000, first_delivery_h=24, delivery_litres_per_day=2400),
-        petrol=PetrolSupply(stock_litres_per_station=20000, normal_delivery_litres_per_station_per_day=5000),
+        petrol=PetrolSupply(stock_litres_per_station=20000),
         fleet=EVFleet(**fleet),
     )
 
@@ -74,7 +74,8 @@ def test_tables_are_tidy_with_unit_suffixes():
     assert len(result.districts) == 24 * 2 and len(result.facilities) == 24 * 2
     assert str(result.districts.time.dt.tz) == "Asia/Tokyo"
     assert {"served_kwh", "fuel_litres"} & set(result.facilities.columns) == {"fuel_litres"}
-    assert list(result.facility_summary.facility_id) == ["hosp", "shel"]
+    # Riskiest first: the shelter (short) before the hospital.
+    assert list(result.facility_summary.facility_id) == ["shel", "hosp"]
 
 
 def test_grid_up_everything_served_and_nobody_without_power():
@@ -132,4 +133,4 @@ def test_hospital_diesel_hand_check():
     city = city.model_copy(update={"diesel": DieselSupply(depot_litres=0)})
     result = simulate(city, custom(duration_h=120, custom_outage_h=120))
     assert result.kpis.critical_autonomy_by_type_h["hospital"] == 73
-    assert result.kpis.diesel_autonomy_h == pytest.approx(6000 / 81.4)
+    assert result.kpis.diesel_tank_hours_first == pytest.approx(6000 / 81.4)

@@ -31,9 +31,9 @@ def test_fuel_resupply_worked_on_paper():
     # 40 kW at 0.25 L/kWh burns 10 L/h; a full 50-L tank lasts 5 h. From hour 3 the depot sends
     # 240 L/day = 10 L/h until its 30 L are gone (hours 3, 4, 5): 80 L in all → 8 h, short from hour 8.
     alone = run([facility()], 12)
-    assert first_shortfall_hour(alone.unserved_kwh).tolist() == [5]
+    assert first_shortfall_hour(alone.unserved_kwh, alone.demand_kwh).tolist() == [5]
     resupplied = run([facility()], 12, depot=30.0, first_h=3, per_day=240.0)
-    assert first_shortfall_hour(resupplied.unserved_kwh).tolist() == [8]
+    assert first_shortfall_hour(resupplied.unserved_kwh, resupplied.demand_kwh).tolist() == [8]
     assert resupplied.delivered_litres[:, 0].tolist() == [0, 0, 0, 10, 10, 10, 0, 0, 0, 0, 0, 0]
     assert resupplied.fuel_litres[:, 0].tolist()[:8] == pytest.approx([40, 30, 20, 20, 20, 20, 10, 0])
     assert resupplied.depot_litres[-1] == 0.0
@@ -90,7 +90,8 @@ def test_more_fuel_never_shortens_autonomy(fuel, more, battery):
     def autonomy(litres):
         f = facility(tank_litres=1000.0, fuel_litres=litres, battery_kwh=battery, battery_kw=battery,
                      fuel_intercept_l_per_h_per_kw=0.007)
-        hit = first_shortfall_hour(run([f], 96).unserved_kwh)[0]
+        dispatched = run([f], 96)
+        hit = first_shortfall_hour(dispatched.unserved_kwh, dispatched.demand_kwh)[0]
         return 96 if hit < 0 else hit
 
     assert autonomy(fuel + more) >= autonomy(fuel)

@@ -20,8 +20,9 @@ import numpy as np
 import pytest
 
 from components.kpi_cards import kpi_cards
+from components.text import TEXT
 from reports import formatting as fmt
-from reports.briefing import build_briefing, district_table, summary_sentences
+from reports.briefing import build_briefing, district_table, facility_table, provenance_table, summary_sentences
 from resilience import simulate
 from resilience.citydata import load_city, load_provenance
 from resilience.cli import main
@@ -271,21 +272,49 @@ def test_summary_by_hand_when_every_facility_holds():
         "households (100.0 %) are without power "
         "at the start (11 Mar 14:00); 100.0 % of households are back on the grid after 2 days (48 h)."
     )
-    assert sentences[2].startswith("Every critical facility keeps its load served for the whole run (48 h), "
-                                   "with no diesel deliveries from the depot.")
+    assert sentences[2].startswith(
+        "Every critical site the outage reaches keeps its load served for the whole run (48 h). 1 site holds on "
+        "its own backup, with no diesel deliveries from the depot. In this run critical sites get the grid back "
+        "only once their whole district is restored (the cautious reading; priority restoration is off).")
     # 10,000 L ÷ (0.262 L/kWh × 100 kW + 0.007 L/h/kW × 100 kW = 26.9 L/h) = 371.7 h.
-    assert "without resupply that is 372 h of every generator" in sentences[3]
+    assert sentences[3].startswith("On its own tank, the first site runs dry after 372 h at its critical load")
+    assert "The depot makes no deliveries." in sentences[3]
     assert sentences[4] == "No household has a V2H unit in this scenario."
 
 
 def test_summary_by_hand_names_the_first_facility_short():
     result = simulate(small_city((HOSPITAL, SHELTER)), CUSTOM)
     text = summary_sentences(result)[2]
-    assert text.startswith("The first critical facility to run short is School Shelter, at hour 0 (11 Mar 14:00). "
-                           "By type, the first shortfall comes for shelters at hour 0. Hospitals hold for the whole "
-                           "run (48 h), with no diesel deliveries from the depot.")
+    # The shelter has no generator: it is named apart and does not set the headline (the hospital holds).
+    assert text.startswith("In the area hit, 1 site (shelters) has no adequate backup (no generator, or one below "
+                           "80 % of the load) and fall short as soon as they lose the grid; they are not counted in "
+                           "the figures below. Every other critical site the outage reaches keeps its load served "
+                           "for the whole run (48 h). 1 site holds on its own backup")
     served = result.kpis.critical_energy_served_pct
     assert text.endswith(f"Critical facilities receive {served:.1f} % of their energy over the run.")
+
+
+def test_facility_table_lists_the_facilities_at_risk_first():
+    result = simulate(load_city("saitama"), Scenario(preset="tohoku-2011", duration_h=72))
+    table = facility_table(result)
+    first = table.columns.index("First shortfall [h]")
+    served = table.columns.index(TEXT["facility.energy_served_pct"])
+    never = TEXT["facility.never"]
+    keys = [(row[first] == never, 0 if row[first] == never else int(row[first].replace(",", "")), float(row[served]))
+            for row in table.rows]
+    # Short first, the earliest shortfall first, then the lowest energy served.
+    assert keys == sorted(keys)
+    assert not keys[0][0] and keys[-1][0]
+    assert len(table.rows) == len(result.city.facilities)
+
+
+def test_provenance_table_names_figures_by_label_and_rows_by_name():
+    city = load_city("saitama")
+    table = provenance_table(load_provenance("saitama"), "estimated", city)
+    labels = [row[0] for row in table.rows]
+    assert TEXT["field.city.fleet.soc_clip_low"] in labels
+    assert f"{TEXT['field.facilities.tank_litres']}: {city.facilities[0].name}" in labels  # Nishi ward hospitals
+    assert not [label for label in labels if re.search(r"\b(city|districts|facilities|fleet_mix)\.|_", label)]
 
 
 def test_district_table_rows_add_up_to_the_city_kpis():
@@ -354,7 +383,7 @@ def test_report_command_writes_html_and_pdf(tools, tmp_path, capsys):
     ("argv", "fragment"),
     [
         (["report", "--city", "osaka"], "unknown city 'osaka'"),
-        (["report", "--hours", "0"], "duration_h = 0: must be ≥ 1"),
+        (["report", "--hours", "0"], "--hours = 0: must be 1–8760 (h)"),
         (["report", "--out", "/no/such/folder/r.pdf"], "no folder '/no/such/folder'"),
         (["report", "--format", "docx"], "invalid choice: 'docx'"),
         (["report", "--start", "11 March"], "expected a local date and hour"),

@@ -3,8 +3,8 @@
 Run from the repository root: ``.venv/bin/python data/cities/build_cities.py``.
 
 Inputs are only the verbatim sources in ``data/sources/`` (see its
-PROVENANCE.md) and the figures below, each quoted with its FACTS section or
-marked as an assumption. Every method that turns them into table values is
+PROVENANCE.md) and the figures below, each quoted with its source id in
+``docs/sources.md`` ([S1], [S2], …) or marked as an assumption. Every method that turns them into table values is
 written here once and repeated in the ``provenance.csv`` of each city, so a
 reader can check (and a city engineer can replace) every estimate.
 """
@@ -29,15 +29,16 @@ from resilience.loads import DAY_WEIGHT_HIGH  # noqa: E402
 SOURCES = ROOT / "data" / "sources"
 OUT = ROOT / "data" / "cities"
 
-# --- Shared engineering figures (assumptions unless a FACTS section is given) -----------------
-#: MODEL §7 fuel curve, fitted through FACTS D1 (1 MW set: 138 L/h at half load, 269 L/h at full load).
+# --- Shared engineering figures (assumptions unless a source id is given) --------------------
+#: docs/model.md §7 fuel curve, fitted through [S61] (1 MW set: 138 L/h at half load, 269 L/h at full load).
 FUEL_SLOPE_L_PER_KWH = 0.262
 FUEL_INTERCEPT_L_PER_H_PER_KW = 0.007
 FULL_LOAD_L_PER_KWH = FUEL_SLOPE_L_PER_KWH + FUEL_INTERCEPT_L_PER_H_PER_KW
-FUEL_METHOD = "MODEL §7 default, fitted through the FACTS D1 chart (1 MW: 138 L/h at 50 %, 269 L/h at 100 %)"
+FUEL_METHOD = ("default of docs/model.md §7, fitted through the fuel chart [S61] (1 MW: 138 L/h at 50 %, "
+               "269 L/h at 100 %)")
 #: Average electric load of a hospital per bed (≈ 10,500 kWh per bed and year), assumption.
 KW_PER_BED = 1.2
-#: FACTS D2: JP disaster base hospitals hold generators for ≈ 60 % of normal load.
+#: [S62]: JP disaster base hospitals hold generators for ≈ 60 % of normal load.
 HOSPITAL_CRITICAL_SHARE = 0.6
 #: Water supply energy (intake, treatment, distribution), typical for Japan and Germany, assumption.
 WATER_KWH_PER_M3 = 0.45
@@ -57,37 +58,52 @@ LOCATION_METHOD = ("approximate: an interior point of the district (area centroi
                    "offset by about 0.5–0.9 km per facility type; not the real address")
 
 # --- Japan / Saitama -------------------------------------------------------------------------
-JP_POPULATION = 124_000_000  # rounded, 2024 (Statistics Bureau estimate ≈ 123.8 M); not in FACTS
-#: FACTS C3: EV stock FY2019 end 117,315 plus new BEV sales 2020–2023 (14,604 + 21,139 + 31,592 + 43,991).
+JP_POPULATION = 124_000_000  # rounded, 2024 (Statistics Bureau estimate ≈ 123.8 M); no stored source
+#: [S53, S54]: EV stock FY2019 end 117,315 plus new BEV sales 2020–2023 (14,604 + 21,139 + 31,592 + 43,991).
 JP_BEV_STOCK_2023 = 117_315 + 14_604 + 21_139 + 31_592 + 43_991
-#: FACTS C3: PHV stock FY2019 end 136,208, grown like the BEV stock (no PHEV sales for 2020–2022 in FACTS).
+#: [S53]: PHV stock FY2019 end 136,208, grown like the BEV stock (no PHEV sales for 2020–2022 were found).
 JP_PHEV_STOCK_2023 = round(136_208 * JP_BEV_STOCK_2023 / 117_315)
-JP_FILLING_STATIONS = 27_009  # FACTS D4, FY2024 end
-JP_STATIONS_BACKUP_SHARE = 0.522  # FACTS D4: 住民拠点SS 14,323 = 52.2 % of SS (30 Nov 2024)
-SAITAMA_SHELTERS = 258  # FACTS E1
-SAITAMA_HOSPITALS_PER_100K = 4.6  # Saitama Prefecture ≈ 340 hospitals / 7.3 M; assumption (not in FACTS)
-SAITAMA_BEDS_PER_100K = 850  # Saitama Prefecture rate, among Japan's lowest; assumption (not in FACTS)
+JP_FILLING_STATIONS = 27_009  # [S66], FY2024 end
+JP_STATIONS_BACKUP_SHARE = 0.522  # [S68]: 住民拠点SS 14,323 = 52.2 % of SS (30 Nov 2024)
+SAITAMA_SHELTERS = 258  # [S72]
+SAITAMA_HOSPITALS_PER_100K = 4.6  # Saitama Prefecture ≈ 340 hospitals / 7.3 M; assumption (no stored source)
+SAITAMA_BEDS_PER_100K = 850  # Saitama Prefecture rate, among Japan's lowest; assumption (no stored source)
 SAITAMA_WATER_M3_PER_PERSON_DAY = 0.32  # assumption: typical Japanese city supply per resident
-#: FACTS E1: wards with a disaster base hospital (自治医大さいたま医療センター 大宮区, 市民医療センター 西区,
+#: [S73]: wards with a disaster base hospital (自治医大さいたま医療センター 大宮区, 市民医療センター 西区,
 #: 県立小児医療センター 中央区).
 SAITAMA_BASE_HOSPITAL_WARDS = {"11101": "さいたま市民医療センター", "11103": "自治医科大学附属さいたま医療センター",
                                "11105": "埼玉県立小児医療センター"}
 SAITAMA_CITY_HALL_WARD = "11107"  # Urawa
 
 # --- Germany / Berlin ------------------------------------------------------------------------
-DE_BEV_STOCK_2025 = 1_650_000  # KBA, 1 Jan 2025 (≈ 1.65 M); not in FACTS
-DE_PHEV_STOCK_2025 = 970_000  # KBA, 1 Jan 2025 (≈ 0.97 M); not in FACTS
-BERLIN_CAR_SHARE_OF_DE = 1.24 / 49.3  # ≈ 1.24 M of 49.3 M passenger cars (KBA 2025); not in FACTS
-DE_FILLING_STATIONS = 14_018  # FACTS D4, 1 Jan 2025
-DE_STATIONS_BACKUP_SHARE = 0.02  # FACTS D4: "nur die wenigsten"; Sachsen-Anhalt "nur neun" of ≈ 500
-BERLIN_HOUSEHOLDS = 2_200_000  # FACTS E2: "mehr als 2,2 Millionen Privathaushalte" (end 2024)
-BERLIN_PV_KWP = 459_000.0  # FACTS E2: 459 MWp, 53.000 systems (Oct 2025)
+DE_BEV_STOCK_2025 = 1_650_000  # KBA, 1 Jan 2025 (≈ 1.65 M); no stored source
+DE_PHEV_STOCK_2025 = 970_000  # KBA, 1 Jan 2025 (≈ 0.97 M); no stored source
+BERLIN_CAR_SHARE_OF_DE = 1.24 / 49.3  # ≈ 1.24 M of 49.3 M passenger cars (KBA 2025); no stored source
+DE_FILLING_STATIONS = 14_018  # [S69], 1 Jan 2025
+DE_STATIONS_BACKUP_SHARE = 0.02  # [S70]: "nur die wenigsten"; Sachsen-Anhalt "nur neun" of ≈ 500
+BERLIN_HOUSEHOLDS = 2_200_000  # [S43]: "mehr als 2,2 Millionen Privathaushalte" (end 2024)
+# Normal petrol demand per car: what the stations normally sell, so normal deliveries equal normal demand.
+# Saitama: Japan's ≈ 45 GL of petrol a year (national sales, assumption) ÷ 27,009 stations ÷ 365
+# = 4,566 L per station and day, × the city's 295 stations ÷ its 525,561 cars (0.8 per household).
+SAITAMA_PETROL_L_PER_CAR_DAY = round(45e9 / 27_009 / 365 * 295 / (656_951 * 0.8), 2)
+SAITAMA_PETROL_METHOD = (
+    "what the stations normally sell per car: Japan's ≈ 45 GL of petrol a year (national sales, assumption) "
+    "÷ 27,009 stations ÷ 365 = 4,566 L per station and day, × 295 stations ÷ 525,561 cars; normal deliveries "
+    "equal this demand"
+)
+# Berlin: 8,000 L per station and day (assumption) × 353 stations ÷ ≈ 1.23 M cars (0.56 per household).
+BERLIN_PETROL_L_PER_CAR_DAY = round(8_000 * 353 / (BERLIN_HOUSEHOLDS * 0.56), 2)
+BERLIN_PETROL_METHOD = (
+    "what the stations normally sell per car: 8,000 L per station and day (assumption) × 353 stations "
+    "÷ ≈ 1.23 M cars; normal deliveries equal this demand"
+)
+BERLIN_PV_KWP = 459_000.0  # [S60]: 459 MWp, 53.000 systems (Oct 2025)
 BERLIN_PV_SYSTEMS = 53_000
-BERLIN_HOSPITALS = 88  # FACTS E2 (vdek, 2022/2023)
-BERLIN_BEDS = 23_352  # FACTS E2 (Senate count, 92 hospitals, 2022)
+BERLIN_HOSPITALS = 88  # [S74] (vdek, 2022/2023)
+BERLIN_BEDS = 23_352  # [S75] (Senate count, 92 hospitals, 2022)
 BERLIN_WATER_M3_PER_PERSON_DAY = 0.155  # assumption: ≈ 600,000 m³/day for 3.9 M residents
-BERLIN_LEUCHTTUERME = 40  # FACTS E2: "Rund 40"
-#: FACTS E2 (B.Z.): Notstrom runtime of the Kat-Leuchttürme by Bezirk; others 72 h.
+BERLIN_LEUCHTTUERME = 40  # [S76]: "Rund 40"
+#: [S77]: Notstrom runtime of the Kat-Leuchttürme by Bezirk; others 72 h.
 BERLIN_LEUCHTTURM_HOURS = {"04": 336.0, "06": 168.0, "03": 12.0, "01": 0.0}
 BERLIN_SENATE_BEZIRK = "01"  # Rotes Rathaus, Mitte
 
@@ -165,7 +181,7 @@ def city_centre(features: list[dict]) -> tuple[float, float]:
 def tank_litres(generator_kw: float, critical_kw: float, hours: float) -> float:
     """Diesel to carry the critical load (its daily mean; at most the generator's rating) for ``hours`` [L].
 
-    Burn per hour = slope × output + intercept × rating (MODEL §7).
+    Burn per hour = slope × output + intercept × rating (docs/model.md §7).
     """
     output = min(float(generator_kw), float(critical_kw))
     return round((FUEL_SLOPE_L_PER_KWH * output + FUEL_INTERCEPT_L_PER_H_PER_KW * float(generator_kw)) * hours, 1)
@@ -227,20 +243,22 @@ def _common_facility_provenance(p: Provenance) -> None:
     t = "facilities"
     p.column(t, "id", "sourced", "identifier: <district>-<type>")
     p.column(t, "name", "sourced", "identifier; every row is an aggregate over the district's sites of that type")
-    p.column(t, "type", "sourced", "identifier: facility type (MODEL §1)")
+    p.column(t, "type", "sourced", "identifier: facility type (docs/model.md §1)")
     p.column(t, "district_id", "sourced", "the district the aggregate belongs to")
     p.column(t, "latitude", "estimated", LOCATION_METHOD)
     p.column(t, "longitude", "estimated", LOCATION_METHOD)
     p.column(t, "fuel_litres", "estimated", "tanks assumed full at the outage start (fuel_litres = tank_litres)")
     p.column(t, "fuel_slope_l_per_kwh", "estimated", FUEL_METHOD)
     p.column(t, "fuel_intercept_l_per_h_per_kw", "estimated", FUEL_METHOD)
-    p.column(t, "generator_min_turndown", "estimated", "0: no minimum output modelled (MODEL §7 option unused)")
+    p.column(t, "generator_min_turndown", "estimated",
+             "0: no minimum output modelled (an option of docs/model.md §7, unused)")
     p.column(t, "battery_kwh", "estimated", f"0 except telecom: {TELECOM_BATTERY_H:g} h of the critical load "
                                              "(typical base-station batteries; assumption)")
     p.column(t, "battery_kw", "estimated", "0 except telecom: the critical load")
     p.column(t, "pv_kwp", "estimated", "0: facility PV not inventoried")
-    p.column(t, "restoration_quantile", "estimated", "blank: the MODEL §2 default by type (hospital 0.1, water 0.2, "
-                                                     "telecom 0.3, others 0.5; assumption)")
+    p.column(t, "restoration_quantile", "estimated",
+             "blank: the default by type of docs/model.md §2–4 (hospital 0.1, water 0.2, telecom 0.3, others 0.5; "
+             "assumption)")
 
 
 def _city_row(values: dict) -> dict:
@@ -261,16 +279,20 @@ def _fleet_values(v2h_households_with_pv_share: float) -> dict:
 def _fleet_provenance(p: Provenance, v2h_kw_text: tuple[str, str], pv_share_text: tuple[str, str]) -> None:
     t = "city"
     for key in ("soc_mean", "soc_sd", "soc_clip_low", "soc_clip_high"):
-        p.column(t, f"fleet.{key}", "estimated", "MODEL §5 assumption: SOC at start ~ N(0.6, 0.2) clipped to [0.1, 1]")
-    p.column(t, "fleet.reserve_soc", "estimated", "MODEL §5 default 0.3 (V2H units cut off at 10–30 %, FACTS C1)")
-    p.column(t, "fleet.soc_max", "estimated", "MODEL §5: PV recharges the car up to 0.9 (assumption)")
-    p.column(t, "fleet.discharge_efficiency", "estimated", "FACTS G (derived): ≈ 88 % car-to-home")
-    p.column(t, "fleet.charge_efficiency", "estimated", "MODEL §5: 0.9 (assumption; FACTS C1 suggests 85–90 % "
-                                                        "round trip, unconfirmed)")
+        p.column(t, f"fleet.{key}", "estimated",
+                 "assumption (docs/model.md §5): SOC at start ~ N(0.6, 0.2) clipped to [0.1, 1]")
+    p.column(t, "fleet.reserve_soc", "estimated",
+             "default 0.3 of docs/model.md §5 (V2H units stop at a level set between 10 and 90 % [S47])")
+    p.column(t, "fleet.soc_max", "estimated", "docs/model.md §5: PV recharges the car up to 0.9 (assumption)")
+    p.column(t, "fleet.discharge_efficiency", "estimated",
+             "≈ 88 % car-to-home: assumption (docs/model.md §5; no manufacturer figure found [S49])")
+    p.column(t, "fleet.charge_efficiency", "estimated",
+             "docs/model.md §5: 0.9 (assumption; no manufacturer figure, field losses at low load are larger [S49])")
     p.column(t, "fleet.v2h_kw", *v2h_kw_text)
-    p.column(t, "fleet.phev_kwh_per_litre", "estimated", "MODEL §5 assumption from the Outlander PHEV claim of about "
-                                                          "10 days at 10 kWh/day on a full tank (FACTS C2)")
-    p.column(t, "fleet.phev_tank_litres_at_start", "estimated", "MODEL §5 default 20 L (assumption)")
+    p.column(t, "fleet.phev_kwh_per_litre", "estimated",
+             "assumption (docs/model.md §5) from the Outlander PHEV claim of about 10 days at 10 kWh/day on a full "
+             "tank [S52]")
+    p.column(t, "fleet.phev_tank_litres_at_start", "estimated", "default 20 L of docs/model.md §5 (assumption)")
     p.column(t, "fleet.v2h_households_with_pv_share", *pv_share_text)
     p.column("fleet_mix", "vehicle_id", "sourced", "vehicle ids of data/vehicles/ev_models.csv (Open EV Data and "
                                                    "V2H makers' lists, PROVENANCE §5)")
@@ -330,29 +352,29 @@ def build_saitama() -> CityTables:
              "no ward-level dwelling-type data found (PROVENANCE §4a): detached-house proxy, linear in density: "
              "0.70 − 0.025 × (residents per km² / 1000), clipped to [0.2, 0.7]; areas from the N03 polygons")
     p.column(t, "bev_count", "estimated",
-             f"Japan BEV stock ≈ {JP_BEV_STOCK_2023:,} (FACTS C3: 117,315 at FY2019 end plus 2020–2023 BEV sales; "
+             f"Japan BEV stock ≈ {JP_BEV_STOCK_2023:,} ([S53, S54]: 117,315 at FY2019 end plus 2020–2023 BEV sales; "
              f"kei EVs and scrappage not included) × the city's population share ({city_share:.4%} of "
-             f"{JP_POPULATION:,}) = {bev_total:,}; {EV_SPLIT_METHOD}. Cross-check: ≈ 800 EVs in 2018 (FACTS C3)")
+             f"{JP_POPULATION:,}) = {bev_total:,}; {EV_SPLIT_METHOD}. Cross-check: ≈ 800 EVs in 2018 [S55]")
     p.column(t, "phev_count", "estimated",
-             f"Japan PHEV stock ≈ {JP_PHEV_STOCK_2023:,} (FACTS C3: 136,208 at FY2019 end, grown like the BEV stock) "
+             f"Japan PHEV stock ≈ {JP_PHEV_STOCK_2023:,} ([S53]: 136,208 at FY2019 end, grown like the BEV stock) "
              f"× the city's population share = {phev_total:,}; {EV_SPLIT_METHOD}")
     p.column(t, "v2h_units", "estimated",
-             "5 % of the ward's BEV + PHEV: Nichicon's ≈ 10,000 units sold by 2022 (FACTS C3, weak) against "
+             "5 % of the ward's BEV + PHEV: Nichicon's ≈ 10,000 units sold by 2022 ([S56], weak) against "
              "≈ 350,000 plug-in cars ≈ 3 %, raised for growth since 2023 (V2H元年) and the E-KIZUNA programme")
     p.column(t, "pv_kwp", "estimated",
              "households × home_parking_share (detached houses) × 10 % with PV × 4.5 kWp per system; the 10 % is "
              "an assumption (about 3 M home PV systems in Japan on about 28 M detached houses)")
     p.column(t, "pv_self_sustaining_share", "estimated",
-             "Japanese home PV inverters have a 自立運転 outlet as standard (FACTS C1); 5 % allowed for systems "
+             "Japanese home PV inverters have a 自立運転 outlet as standard [S50]; 5 % allowed for systems "
              "without one or owners who cannot switch it")
     p.column(t, "filling_stations", "estimated",
-             f"Japan's {JP_FILLING_STATIONS:,} stations (FACTS D4, FY2024 end) × the city's population share = "
-             f"{stations_total}; split 50 % by population and 50 % by area; city count unconfirmed (FACTS H6)")
-    p.column(t, "stations_backup_share", "sourced",
-             "national share of 住民拠点SS: 14,323 = 52.2 % of SS, 30 Nov 2024 (FACTS D4); the city's own share "
-             "is unconfirmed")
+             f"Japan's {JP_FILLING_STATIONS:,} stations ([S66], FY2024 end) × the city's population share = "
+             f"{stations_total}; split 50 % by population and 50 % by area; the city's own count was not found")
+    p.column(t, "stations_backup_share", "estimated",
+             "estimate: Japan's national share of 住民拠点SS (stations with their own generator), 14,323 = 52.2 % "
+             "of stations on 30 Nov 2024 [S68], applied to every ward; the city's own share is not published")
     p.column(t, "rolling_group", "estimated",
-             "2011: Saitama was split over groups 1–5 (FACTS A1.4), per ward unknown: wards assigned 1–5 in "
+             "2011: Saitama was split over groups 1–5 [S14, S18], per ward unknown: wards assigned 1–5 in "
              "ward-code order")
 
     facilities = []
@@ -392,31 +414,32 @@ def build_saitama() -> CityTables:
     _common_facility_provenance(p)
     p.column(t, "name_local", "sourced", "ward name in Japanese with the facility type")
     p.column(t, "sites", "estimated",
-             f"shelters: the city's {SAITAMA_SHELTERS} designated shelters (FACTS E1) split by population "
+             f"shelters: the city's {SAITAMA_SHELTERS} designated shelters [S72] split by population "
              f"(largest remainder); hospitals: {SAITAMA_HOSPITALS_PER_100K} per 100,000 residents (Saitama "
              "Prefecture rate, assumption) split by population; other types 1 aggregate site (count unknown)")
     p.column(t, "critical_load_kw", "estimated",
              f"hospital: beds ({SAITAMA_BEDS_PER_100K} per 100,000 residents, assumption) × {KW_PER_BED} kW per bed "
-             f"× {HOSPITAL_CRITICAL_SHARE:.0%} (FACTS D2); water: residents × {SAITAMA_WATER_M3_PER_PERSON_DAY} m³/day "
+             f"× {HOSPITAL_CRITICAL_SHARE:.0%} [S62]; water: residents × {SAITAMA_WATER_M3_PER_PERSON_DAY} m³/day "
              f"× {WATER_KWH_PER_M3} kWh/m³ ÷ 24; telecom: {TELECOM_KW_PER_PERSON * 1000:g} W per resident; shelter: "
              f"{SHELTER_KW_PER_SITE:g} kW per site; ward office {WARD_OFFICE_KW:g} kW (+{CITY_HALL_EXTRA_KW:g} kW "
              "City Hall); all assumptions")
     p.column(t, "generator_kw", "estimated",
-             "hospital: equal to the critical load, i.e. 60 % of normal (FACTS D2 rule for disaster base "
-             "hospitals, applied to every ward aggregate); water: equal to the critical load; offices: its daytime "
-             f"peak ({DAY_WEIGHT_HIGH:g} × the daily mean, the day-weighted shape of resilience.loads); telecom: "
+             "hospital: equal to the critical load, i.e. 60 % of normal (the rule for disaster base "
+             "hospitals [S62], applied to every ward aggregate); water: equal to the critical load; offices: "
+             f"its daytime peak ({DAY_WEIGHT_HIGH:g} × the daily mean, the day-weighted shape of resilience.loads); "
+             "telecom: "
              f"{TELECOM_GENERATOR_SHARE:.0%} of the load (exchanges have sets, most base stations only batteries); "
              "shelters: a 3 kW portable set per site, so most shelter load is unserved without help; assumptions")
     p.column(t, "tank_litres", "estimated",
-             "hours × (0.262 L/kWh × the critical load, or the rating if smaller, + 0.007 L/h per kW rated; MODEL "
-             "§7): hospital 24 h (no Japanese rule for ordinary "
-             "hospitals, assumption); water 24 h (waterworks reserve unconfirmed, FACTS D3); telecom 24 h; "
-             "shelters 24 h; ward offices 72 h (消防庁 target for municipal HQs, FACTS D3)")
+             "hours × (0.262 L/kWh × the critical load, or the rating if smaller, + 0.007 L/h per kW rated; "
+             "docs/model.md §7): hospital 24 h (no Japanese rule for ordinary hospitals, assumption);"
+             " water 24 h (the waterworks' reserve was not found); telecom 24 h; "
+             "shelters 24 h; ward offices 72 h (消防庁 target for municipal HQs [S64])")
     for code, hospital in SAITAMA_BASE_HOSPITAL_WARDS.items():
         key = next(w["ward_en"] for w in wards if w["ward_code"] == code).lower()
         p.row(t, "tank_litres", f"{key}-hospitals", "estimated",
-              f"72 h at full load: the ward has a disaster base hospital ({hospital}, FACTS E1), which must hold "
-              "about 3 days of fuel (FACTS D2); applied to the whole ward aggregate, so an upper bound")
+              f"72 h at full load: the ward has a disaster base hospital ({hospital} [S73]), which must hold "
+              "about 3 days of fuel [S62]; applied to the whole ward aggregate, so an upper bound")
 
     diesel_l_per_h = float(sum(f["generator_kw"] for f in facilities)) * FULL_LOAD_L_PER_KWH
     city = _city_row({
@@ -427,9 +450,8 @@ def build_saitama() -> CityTables:
         "diesel.depot_litres": round(96 * diesel_l_per_h, -2), "diesel.first_delivery_h": 24.0,
         "diesel.delivery_litres_per_day": round(24 * diesel_l_per_h, -2),
         "petrol.stock_litres_per_station": 12000.0, "petrol.vehicles_per_household": 0.8,
-        "petrol.demand_litres_per_vehicle_per_day": 5.0, "petrol.ration_litres_per_visit": 10.0,
-        "petrol.normal_delivery_litres_per_station_per_day": 4500.0, "petrol.resupply_delay_h": 72.0,
-        "petrol.resupply_share_of_normal": 1 / 3,
+        "petrol.demand_litres_per_vehicle_per_day": SAITAMA_PETROL_L_PER_CAR_DAY,
+        "petrol.ration_litres_per_visit": 10.0,
         **_fleet_values(0.5),
     })
     _city_provenance(p, {
@@ -440,38 +462,32 @@ def build_saitama() -> CityTables:
         "latitude": ("estimated", "area-weighted centroid of the ward polygons (MLIT N03)"),
         "longitude": ("estimated", "area-weighted centroid of the ward polygons (MLIT N03)"),
         "altitude_m": ("estimated", "Saitama City lies at about 5–20 m (Omiya plateau and river lowlands); 12 m "
-                                    "taken; pvlib's grid gives −2 m, which is wrong (STACK-NOTES)"),
-        "household_kwh_per_day": ("sourced", "4,175 kWh/yr per household, FY2021 national average (環境省, FACTS B1)"
+                                    "taken; pvlib's bundled altitude lookup gives −2 m, which is wrong"),
+        "household_kwh_per_day": ("sourced", "4,175 kWh/yr per household, FY2021 national average (環境省 [S41])"
                                              " ÷ 365 = 11.4 kWh/day"),
         "load_shape": ("estimated", "TEPCO area shape 2010 (PROVENANCE §1), a proxy: no Japanese household "
-                                    "shape was found (MODEL §3)"),
+                                    "shape was found (docs/model.md §2–4, Loads)"),
         "home_pv_kwp_per_system": ("estimated", "typical Japanese home system 4–5 kWp (assumption)"),
-        "pv_outlet_kw": ("sourced", "自立運転 outlet AC100 V up to 1,500 W (FACTS C1)"),
+        "pv_outlet_kw": ("sourced", "自立運転 outlet AC100 V up to 1,500 W [S50, S51]"),
         "pv_typical_clear_sky_index": ("estimated", "calibrated with resilience.solar.calibrate_typical_clear_sky_"
                                                     "index so the annual AC yield at the city centre is 1,000 "
-                                                    "kWh/kWp/yr (JPEA rule of thumb, FACTS F; MODEL §4)"),
+                                                    "kWh/kWp/yr (JPEA rule of thumb [S59]; docs/model.md §2–4, PV)"),
         "diesel.depot_litres": ("estimated",
                                 f"96 h of every facility generator at full load ({diesel_l_per_h:,.0f} L/h): the "
                                 "消防庁 aims at a week of operation through priority fuel agreements, 72 h of it "
-                                "from the sites' own tanks (FACTS D3); the city's real stock is unknown"),
+                                "from the sites' own tanks [S64]; the city's real stock is unknown"),
         "diesel.first_delivery_h": ("estimated", "first tanker after 24 h (assumption)"),
         "diesel.delivery_litres_per_day": ("estimated", "enough to run every generator at full load (assumption)"),
         "petrol.stock_litres_per_station": ("estimated", "12,000 L of petrol at the start (assumption: several "
                                                           "10–20 kL underground tanks, partly full)"),
         "petrol.vehicles_per_household": ("estimated", "0.8 cars per household (assumption for a commuter city; "
                                                        "Saitama Prefecture is about 1)"),
-        "petrol.demand_litres_per_vehicle_per_day": ("estimated", "MODEL default 5 L/day (assumption)"),
-        "petrol.ration_litres_per_visit": ("sourced", "2011: 10 L per car (FACTS A1.5, FT and カナロコ)"),
-        "petrol.normal_delivery_litres_per_station_per_day": ("estimated",
-                                                              "≈ 45 GL of petrol a year ÷ 27,000 stations ÷ 365 "
-                                                              "(national sales, assumption)"),
-        "petrol.resupply_delay_h": ("estimated", "72 h; shortages eased from about 21 March 2011 (FACTS A1.5)"),
-        "petrol.resupply_share_of_normal": ("sourced", "Tohoku 2011: deliveries one third of normal for two weeks "
-                                                       "(FACTS A1.5, 土木学会論文集)"),
+        "petrol.demand_litres_per_vehicle_per_day": ("estimated", SAITAMA_PETROL_METHOD),
+        "petrol.ration_litres_per_visit": ("sourced", "2011: 10 L per car and visit [S10, S11]"),
     })
-    _fleet_provenance(p, ("sourced", "Nichicon EV Power Station 6 kW (FACTS C1)"),
-                      ("estimated", "half of V2H households also have PV (assumption; tri-brid units exist, "
-                                    "FACTS C1)"))
+    _fleet_provenance(p, ("sourced", "Nichicon EV Power Station 6 kW [S46]"),
+                      ("estimated", "half of V2H households also have PV (assumption; tri-brid PV and V2H "
+                                    "units exist)"))
     fleet_mix = [
         ("nissan-leaf-40", "BEV", 0.30), ("nissan-leaf-e-plus-62", "BEV", 0.10), ("nissan-sakura", "BEV", 0.20),
         ("nissan-ariya-63", "BEV", 0.10), ("toyota-bz4x-awd", "BEV", 0.10), ("mitsubishi-i-miev", "BEV", 0.05),
@@ -536,7 +552,7 @@ def build_berlin() -> CityTables:
                                           "LOR population, CC BY 4.0; PROVENANCE §4b)")
     p.column(t, "households", "estimated",
              "microcensus 2022 households by Bezirk (AfS F I 2, thousands, total 1,889 k; PROVENANCE §4b) scaled to "
-             "the AfS end-2024 total 'mehr als 2,2 Millionen' (FACTS E2), taken as 2,200,000; the microcensus "
+             "the AfS end-2024 total 'mehr als 2,2 Millionen' [S43], taken as 2,200,000; the microcensus "
              "counts only households in dwellings of residential buildings")
     p.column(t, "home_parking_share", "sourced",
              "households in 1–2-family houses ÷ all households, microcensus 2022 (AfS F I 2; PROVENANCE §4b): the "
@@ -547,27 +563,27 @@ def build_berlin() -> CityTables:
                   "microcensus cell '/' (too few cases): 1–2-family households taken as all households minus those "
                   f"in multi-family buildings ({mz_total[i]:g} − {mz_multi[i]:g} thousand)")
     p.column(t, "bev_count", "estimated",
-             f"Germany's BEV stock ≈ {DE_BEV_STOCK_2025:,} (KBA, 1 Jan 2025; not in FACTS) × Berlin's share of "
-             f"German passenger cars (≈ 1.24 of 49.3 million, {car_share:.2%}) = {bev_total:,}; {EV_SPLIT_METHOD}. "
-             "Replace with KBA / AfS counts by Bezirk")
+             f"Germany's BEV stock ≈ {DE_BEV_STOCK_2025:,} (KBA, 1 Jan 2025; rounded, no stored source) × Berlin's "
+             f"share of German passenger cars (≈ 1.24 of 49.3 million, {car_share:.2%}) = {bev_total:,}; "
+             f"{EV_SPLIT_METHOD}. Replace with KBA / AfS counts by Bezirk")
     p.column(t, "phev_count", "estimated",
-             f"Germany's PHEV stock ≈ {DE_PHEV_STOCK_2025:,} (KBA, 1 Jan 2025; not in FACTS) × {car_share:.2%} = "
-             f"{phev_total:,}; {EV_SPLIT_METHOD}")
+             f"Germany's PHEV stock ≈ {DE_PHEV_STOCK_2025:,} (KBA, 1 Jan 2025; rounded, no stored source) × "
+             f"{car_share:.2%} = {phev_total:,}; {EV_SPLIT_METHOD}")
     p.column(t, "v2h_units", "estimated",
              "0.5 % of BEV + PHEV: V2H in Germany is niche; network charges for bidirectional charging were "
-             "lifted only from 2026 (FACTS C4)")
+             "lifted only from 2026 [S57]")
     p.column(t, "pv_kwp", "estimated",
-             "Berlin's 459 MWp (53,000 systems, Oct 2025; FACTS E2, includes non-residential roofs) split 50 % by "
+             "Berlin's 459 MWp (53,000 systems, Oct 2025 [S60]; includes non-residential roofs) split 50 % by "
              "households in 1–2-family houses and 50 % by all households")
     p.column(t, "pv_self_sustaining_share", "sourced",
              "German grid-tied PV 'schaltet sich … ab' in an outage; backup needs an island inverter and battery "
-             "(FACTS C4)")
+             "[S58]")
     p.column(t, "filling_stations", "estimated",
-             f"Germany's {DE_FILLING_STATIONS:,} stations (FACTS D4, 1 Jan 2025) × Berlin's share of cars = "
+             f"Germany's {DE_FILLING_STATIONS:,} stations ([S69], 1 Jan 2025) × Berlin's share of cars = "
              f"{stations_total}; split 50 % by population and 50 % by area")
     p.column(t, "stations_backup_share", "estimated",
-             "'nur die wenigsten Tankstellen notstromversorgt' (BBK 2017, FACTS D4); Sachsen-Anhalt 'nur neun' of "
-             "about 500: 2 % taken; the Berlin count is unconfirmed")
+             "'nur die wenigsten Tankstellen notstromversorgt' (BBK 2017 [S70]); one regional count, 'nur neun' in "
+             "Sachsen-Anhalt, of about 500: 2 % taken; the Berlin count is unconfirmed")
     p.column(t, "name_local", "sourced", "blank: the names are already local")
     p.column(t, "rolling_group", "sourced", "blank: Germany has no rolling-blackout groups in these presets")
 
@@ -607,11 +623,11 @@ def build_berlin() -> CityTables:
     _common_facility_provenance(p)
     p.column(t, "name_local", "sourced", "blank: the names are already local")
     p.column(t, "sites", "estimated",
-             f"hospitals: Berlin's {BERLIN_HOSPITALS} (FACTS E2) split by population; Kat-Leuchttürme: 'rund 40' "
-             "(FACTS E2) split by population; other types 1 aggregate site (count unknown)")
+             f"hospitals: Berlin's {BERLIN_HOSPITALS} [S74] split by population; Kat-Leuchttürme: 'rund 40' "
+             "[S76] split by population; other types 1 aggregate site (count unknown)")
     p.column(t, "critical_load_kw", "estimated",
-             f"hospital: {BERLIN_BEDS:,} beds (Senate count 2022, FACTS E2) split by population × {KW_PER_BED} kW per "
-             f"bed × {HOSPITAL_CRITICAL_SHARE:.0%} (the Japanese FACTS D2 ratio); water: residents × "
+             f"hospital: {BERLIN_BEDS:,} beds (Senate count 2022 [S75]) split by population × {KW_PER_BED} kW per "
+             f"bed × {HOSPITAL_CRITICAL_SHARE:.0%} (the Japanese ratio [S62]); water: residents × "
              f"{BERLIN_WATER_M3_PER_PERSON_DAY} m³/day × {WATER_KWH_PER_M3} kWh/m³ ÷ 24; telecom: "
              f"{TELECOM_KW_PER_PERSON * 1000:g} W per resident; Leuchtturm {SHELTER_KW_PER_SITE:g} kW per site; "
              f"Bezirksamt {WARD_OFFICE_KW:g} kW (+{CITY_HALL_EXTRA_KW:g} kW Rotes Rathaus); all assumptions")
@@ -619,17 +635,17 @@ def build_berlin() -> CityTables:
              "equal to the critical load; Leuchttürme and Bezirksämter: their daytime peak "
              f"({DAY_WEIGHT_HIGH:g} × the daily mean, the day-weighted shape of resilience.loads); telecom "
              f"{TELECOM_GENERATOR_SHARE:.0%} (most base stations have only batteries); Mitte's Leuchttürme none "
-             "(2022, FACTS E2); assumptions")
+             "(2022 [S77]); assumptions")
     p.column(t, "tank_litres", "estimated",
-             "hours × (0.262 L/kWh × the critical load, or the rating if smaller, + 0.007 L/h per kW rated; MODEL "
-             "§7): hospitals 24 h ('mindestens 24 Stunden', FACTS "
-             "D2); water 36 h (BWB Notstrom 'für 36 Stunden', FACTS D3); telecom 24 h (assumption); Bezirksamt "
-             "24 h (assumption, no rule found); Kat-Leuchttürme 72 h (FACTS E2)")
+             "hours × (0.262 L/kWh × the critical load, or the rating if smaller, + 0.007 L/h per kW rated; "
+             "docs/model.md §7): hospitals 24 h ('mindestens 24 Stunden' [S63]); water 36 h (BWB Notstrom "
+             "'für 36 Stunden' [S65]); telecom 24 h (assumption); Bezirksamt 24 h (assumption, no rule found); "
+             "Kat-Leuchttürme 72 h [S77]")
     for code, hours in BERLIN_LEUCHTTURM_HOURS.items():
         p.row(t, "tank_litres", f"b{code}-leuchttuerme", "estimated",
-              f"{hours:g} h: Notstrom runtime reported for this Bezirk's Leuchttürme (FACTS E2, B.Z.)"
+              f"{hours:g} h: Notstrom runtime reported for this Bezirk's Leuchttürme [S77]"
               + ("; Mitte had none in 2022" if hours == 0 else ""))
-    p.row(t, "generator_kw", "b01-leuchttuerme", "sourced", "0: Mitte's Leuchttürme had no Notstrom (2022, FACTS E2)")
+    p.row(t, "generator_kw", "b01-leuchttuerme", "sourced", "0: Mitte's Leuchttürme had no Notstrom (2022 [S77])")
 
     diesel_l_per_h = float(sum(f["generator_kw"] for f in facilities)) * FULL_LOAD_L_PER_KWH
     city = _city_row({
@@ -641,9 +657,8 @@ def build_berlin() -> CityTables:
         "diesel.depot_litres": round(72 * diesel_l_per_h, -2), "diesel.first_delivery_h": 24.0,
         "diesel.delivery_litres_per_day": round(24 * diesel_l_per_h, -2),
         "petrol.stock_litres_per_station": 20000.0, "petrol.vehicles_per_household": 0.56,
-        "petrol.demand_litres_per_vehicle_per_day": 5.0, "petrol.ration_litres_per_visit": 10.0,
-        "petrol.normal_delivery_litres_per_station_per_day": 8000.0, "petrol.resupply_delay_h": 72.0,
-        "petrol.resupply_share_of_normal": 1 / 3,
+        "petrol.demand_litres_per_vehicle_per_day": BERLIN_PETROL_L_PER_CAR_DAY,
+        "petrol.ration_litres_per_visit": 10.0,
         **_fleet_values(0.8),
     })
     _city_provenance(p, {
@@ -655,31 +670,29 @@ def build_berlin() -> CityTables:
         "longitude": ("estimated", "area-weighted centroid of the Bezirk polygons"),
         "altitude_m": ("estimated", "about 34 m in the Spree valley (general knowledge)"),
         "household_kwh_per_day": ("estimated", "≈ 2,500 kWh/yr (BDEW means by household size weighted with "
-                                               "56.5 % one-person households, FACTS B2, derived) ÷ 365"),
-        "load_shape": ("sourced", "BDEW H25 standard load profile (FACTS B4)"),
-        "home_pv_kwp_per_system": ("estimated", "459 MWp ÷ 53,000 systems (FACTS E2) = 8.7 kWp (derived)"),
-        "pv_outlet_kw": ("sourced", "German grid-tied PV shuts down without the grid (FACTS C4)"),
+                                               "56.5 % one-person households [S42, S43], derived) ÷ 365"),
+        "load_shape": ("sourced", "BDEW H25 standard load profile [S44]"),
+        "home_pv_kwp_per_system": ("estimated", "459 MWp ÷ 53,000 systems [S60] = 8.7 kWp (derived)"),
+        "pv_outlet_kw": ("sourced", "German grid-tied PV shuts down without the grid [S58]"),
         "pv_typical_clear_sky_index": ("estimated", "calibrated with resilience.solar.calibrate_typical_clear_sky_"
                                                     "index so the annual AC yield at the city centre is 900 "
-                                                    "kWh/kWp/yr (245 GWh ÷ 271.8 MWp, FACTS E2/F; MODEL §4)"),
+                                                    "kWh/kWp/yr (245 GWh ÷ 271.8 MWp, Berlin's solar monitoring 2023; "
+                                                    "docs/model.md §2–4, PV)"),
         "diesel.depot_litres": ("estimated",
                                 f"72 h of every facility generator at full load ({diesel_l_per_h:,.0f} L/h); in "
-                                "January 2026 the fire brigade refuelled generators (FACTS G); real stock unknown"),
+                                "January 2026 the Bundeswehr refuelled 36 emergency generators [S40]; real stock "
+                                "unknown"),
         "diesel.first_delivery_h": ("estimated", "first tanker after 24 h (assumption)"),
         "diesel.delivery_litres_per_day": ("estimated", "enough to run every generator at full load (assumption)"),
         "petrol.stock_litres_per_station": ("estimated", "20,000 L of petrol and diesel at the start (assumption)"),
-        "petrol.vehicles_per_household": ("estimated", "≈ 1.24 M cars (KBA, not in FACTS) ÷ 2.2 M households"),
-        "petrol.demand_litres_per_vehicle_per_day": ("estimated", "MODEL default 5 L/day (assumption)"),
+        "petrol.vehicles_per_household": ("estimated", "≈ 1.24 M cars (KBA; no stored source) ÷ 2.2 M households"),
+        "petrol.demand_litres_per_vehicle_per_day": ("estimated", BERLIN_PETROL_METHOD),
         "petrol.ration_litres_per_visit": ("estimated", "no German precedent: the Japanese 2011 ration of 10 L "
-                                                        "(FACTS A1.5)"),
-        "petrol.normal_delivery_litres_per_station_per_day": ("estimated", "8,000 L/day (assumption)"),
-        "petrol.resupply_delay_h": ("estimated", "72 h (assumption)"),
-        "petrol.resupply_share_of_normal": ("estimated", "no German precedent: Tohoku 2011's one third of normal "
-                                                         "(FACTS A1.5)"),
+                                                        "[S10]"),
     })
-    _fleet_provenance(p, ("estimated", "6 kW as the Japanese units (FACTS C1); German DC V2H systems are "
+    _fleet_provenance(p, ("estimated", "6 kW as the Japanese units [S46]; German DC V2H systems are "
                                        "similar (assumption)"),
-                      ("estimated", "80 %: German V2H is sold with PV home-energy systems (E3/DC, FACTS C4); "
+                      ("estimated", "80 %: German V2H is sold mainly with PV home-energy systems; "
                                     "assumption"))
     fleet_mix = [
         ("tesla-model-y-lr", "BEV", 0.15), ("tesla-model-3-rwd", "BEV", 0.10), ("vw-id-3-pro", "BEV", 0.12),
