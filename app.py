@@ -37,7 +37,8 @@ DEFAULT_PORT = 8050
 #: Pages whose link carries the shared scenario in its query string.
 SCENARIO_PATHS = ("/overview", "/planner", "/compare", "/about")
 #: Controls greyed out when they have no effect (the others cannot be disabled).
-_DISABLEABLE = (controls.CUSTOM_OUTAGE, controls.CUSTOM_RESTORATION, controls.V2H_ADOPTION, controls.EV_MULTIPLIER)
+_DISABLEABLE = (controls.CUSTOM_OUTAGE, controls.CUSTOM_RESTORATION, controls.V2H_ADOPTION, controls.EV_MULTIPLIER,
+                controls.ESSENTIAL, controls.RESUPPLY_DELAY)
 #: View-control name → where its value lives in the view state.
 _VIEW_SLOTS = {ids.VIEW_MAP_METRIC: (MAP_PARAM, None), ids.VIEW_COMPARE_B: (COMPARE_PARAM, 0),
                ids.VIEW_COMPARE_C: (COMPARE_PARAM, 1)}

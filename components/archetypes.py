@@ -37,7 +37,7 @@ from resilience.solar import pv_ac_kw_per_kwp
 from resilience.survival import HOURS_PER_YEAR, SurvivalResult, survival_sweep
 from resilience.timeindex import hourly_index
 from resilience.v2h import V2HEstimate, v2h_backup
-from resilience.vehicles import vehicle
+from resilience.vehicles import engine_kwh_per_litre, vehicle
 
 #: Year whose hours stand for "every hour of a year" in a sweep: not a leap year, and the year the PV
 #: model's typical clear-sky index is calibrated on (resilience.solar).
@@ -300,6 +300,9 @@ class HouseholdBackup:
 def household_backup(household: Household) -> HouseholdBackup:
     """Run :func:`resilience.v2h_backup` for the household (cached on the record's JSON).
 
+    The city fleet's efficiencies and SOC limit, the household's inputs, and the car's own PHEV engine
+    yield (:func:`household_engine_kwh_per_litre`); a BEV's petrol is ignored.
+
     Raises
     ------
     KizunaInputError
@@ -317,15 +320,25 @@ def _household_backup_cached(household_json: str) -> HouseholdBackup:
     petrol = household.petrol_litres if car["powertrain"] == "PHEV" else 0.0
     start = household.start or default_start(city)
     estimate = v2h_backup(
-        city=city, start=start, battery_kwh=float(car["usable_kwh"]), soc_start=household.soc_start,
+        city=city, start=start, vehicle_id=household.vehicle_id, soc_start=household.soc_start,
         reserve_soc=household.reserve_soc, v2h_kw=household.v2h_kw,
         discharge_efficiency=fleet.discharge_efficiency, charge_efficiency=fleet.charge_efficiency,
         soc_max=fleet.soc_max, load_mode=household.load_mode, essential_kwh_per_day=household.essential_kwh_per_day,
         pv_kwp=household.pv_kwp, weather=household.weather, petrol_litres=petrol,
-        engine_kwh_per_litre=fleet.phev_kwh_per_litre, duration_h=household.duration_h,
+        engine_kwh_per_litre=household_engine_kwh_per_litre(household.vehicle_id, city),
+        duration_h=household.duration_h,
     )
     return HouseholdBackup(estimate=estimate, city=city, vehicle=car, battery_kwh=float(car["usable_kwh"]),
                            discharge_efficiency=fleet.discharge_efficiency, petrol_litres=petrol, start=start)
+
+
+def household_engine_kwh_per_litre(vehicle_id: str, city: City) -> float:
+    """Electricity a litre of the car's petrol gives [kWh/L], as the city model uses it.
+
+    The PHEV's own figure from its carmaker's claim (:func:`resilience.vehicles.engine_kwh_per_litre`, e.g.
+    0.76 kWh/L for a Prius PHV 2017), the city fleet's ``phev_kwh_per_litre`` for a PHEV without one, 0 for a BEV.
+    """
+    return engine_kwh_per_litre(vehicle_id, city.fleet.phev_kwh_per_litre)
 
 
 def claim_days_at(backup: HouseholdBackup, kwh_per_day: float) -> float:
@@ -432,8 +445,9 @@ def household_survival_inputs(household: Household) -> SurvivalInputs:
     The car is a battery of ``C × ceiling`` kWh with ``ceiling = max(SOC_max, SOC0)``, so PV recharges it up to
     the fleet's ``soc_max`` as in the V2H estimate; it starts at ``SOC0`` and stops at the reserve, at the V2H
     unit's kW, with the fleet's efficiencies. A PHEV's petrol is a generator of ``v2h_kw`` burning
-    ``1 / phev_kwh_per_litre`` L/kWh with no idle burn; the sweep runs it before the battery (the V2H estimate
-    uses it after), which changes only how PV surplus is stored.
+    ``1 / kWh per litre`` L/kWh with no idle burn, at the car's own engine yield
+    (:func:`household_engine_kwh_per_litre`); the sweep runs it before the battery (the V2H estimate uses it
+    after), which changes only how PV surplus is stored.
     """
     city = load_city(household.city_id)
     car = vehicle(household.vehicle_id)
@@ -445,7 +459,8 @@ def household_survival_inputs(household: Household) -> SurvivalInputs:
     capacity_kwh = float(car["usable_kwh"])
     ceiling = max(fleet.soc_max, household.soc_start)
     petrol = household.petrol_litres if car["powertrain"] == "PHEV" else 0.0
-    engine = petrol > 0 and fleet.phev_kwh_per_litre > 0
+    kwh_per_litre = household_engine_kwh_per_litre(household.vehicle_id, city)
+    engine = petrol > 0 and kwh_per_litre > 0
     return SurvivalInputs(
         label=f"{car['brand']} {car['model']} {car['variant']}".strip(),
         sweep_kwargs={
@@ -459,7 +474,7 @@ def household_survival_inputs(household: Household) -> SurvivalInputs:
             "discharge_efficiency": fleet.discharge_efficiency,
             "generator_kw": household.v2h_kw if engine else 0.0,
             "fuel_litres": petrol if engine else 0.0,
-            "fuel_slope_l_per_kwh": 1.0 / fleet.phev_kwh_per_litre if engine else 0.0,
+            "fuel_slope_l_per_kwh": 1.0 / kwh_per_litre if engine else 0.0,
             "fuel_intercept_l_per_h": 0.0,
             "generator_min_turndown": 0.0,
         },

@@ -15,6 +15,9 @@ TABLE_HEIGHT_PX = 420
 STATUS_CLASSES = {"ok": "status-ok", "recovered": "status-recovered", "short": "status-short"}
 
 
+#: ``Result.facility_summary["kept_up_by"]`` → the TEXT key suffix of its label.
+KEPT_UP_BY_KEYS = {"grid restoration": "grid", "own backup": "own", "no outage": "no_outage", "—": "short"}
+
 def facility_rows(result: Result) -> list[dict[str, Any]]:
     """One JSON-ready row per facility: status, first shortfall, fuel left and energy served.
 
@@ -47,6 +50,11 @@ def facility_rows(result: Result) -> list[dict[str, Any]]:
         "status_label": [TEXT[f"status.{s}"] for s in summary["status"]],
         "first_shortfall_h": [None if pd.isna(hour) else int(hour) for hour in first],
         "first_shortfall_time": times,
+        "backup_label": [TEXT["facility.backup_no_outage"] if not hit else TEXT["facility.backup_adequate"]
+                         if adequate else TEXT["facility.backup_inadequate"]
+                         for hit, adequate in zip(summary["hit"], summary["adequate_backup"], strict=True)],
+        "kept_up_by_label": [TEXT[f"facility.kept_up_by.{KEPT_UP_BY_KEYS[kept]}"] for kept in summary["kept_up_by"]],
+        "own_tank_h": summary["own_tank_h"].round(1),
         "fuel_litres_end": summary["fuel_litres_end"].round(0),
         "fuel_hours_left": summary["fuel_hours_left"].round(1),
         "energy_served_pct": summary["energy_served_pct"].round(1),
@@ -71,6 +79,12 @@ def column_defs() -> list[dict[str, Any]]:
          "valueFormatter": {"function": f"params.value == null ? '{never}' : '{shortfall}'"
                                         ".replace('{hours}', params.value)"
                                         ".replace('{time}', params.data.first_shortfall_time)"}},
+        {"field": "backup_label", "headerName": TEXT["facility.backup"], "minWidth": 110, "flex": 1,
+         "headerTooltip": TEXT["facility.backup_explain"]},
+        {"field": "kept_up_by_label", "headerName": TEXT["facility.kept_up_by"], "minWidth": 120, "flex": 1.1,
+         "headerTooltip": TEXT["facility.kept_up_by_explain"]},
+        {"field": "own_tank_h", "headerName": TEXT["facility.own_tank_h"], "minWidth": 95, "flex": 1,
+         **number, "headerTooltip": TEXT["facility.own_tank_h_explain"]},
         {"field": "fuel_hours_left", "headerName": TEXT["facility.fuel_hours_left"], "minWidth": 95, "flex": 1,
          **number, "headerTooltip": TEXT["facility.fuel_hours_left_explain"]},
         {"field": "fuel_litres_end", "headerName": TEXT["facility.fuel_litres_end"], "minWidth": 100, "flex": 1,

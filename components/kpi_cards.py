@@ -69,8 +69,12 @@ def kpi_cards(result: Result) -> list[KpiCard]:
     )
     inadequate_explain = (TEXT["kpi.inadequate_explain"].format(list=inadequate_items) if inadequate_items
                           else TEXT["kpi.inadequate_explain_none"])
-    inadequate_detail = (TEXT["kpi.inadequate_count"].format(sites=k.sites_without_adequate_backup)
-                         if k.sites_without_adequate_backup else TEXT["kpi.inadequate_none"])
+    if k.sites_without_adequate_backup == 1:
+        inadequate_detail = TEXT["kpi.inadequate_count_one"]
+    elif k.sites_without_adequate_backup:
+        inadequate_detail = TEXT["kpi.inadequate_count"].format(sites=k.sites_without_adequate_backup)
+    else:
+        inadequate_detail = TEXT["kpi.inadequate_none"]
 
     return [
         KpiCard(
@@ -166,6 +170,8 @@ def _days(days: float, horizon_h: int) -> str:
 
 
 def _v2h_detail(k) -> str:
+    if k.v2h_households > 0 and k.v2h_households_covered <= 0:
+        return TEXT["kpi.v2h_none_covered"].format(units=k.v2h_households)
     if k.v2h_households_covered <= 0 or k.v2h_backup_days_median is None:
         return TEXT["kpi.v2h_none"]
     horizon = k.horizon_h

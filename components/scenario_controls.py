@@ -181,6 +181,8 @@ def disabled_controls(values: Mapping[str, Any]) -> dict[str, bool]:
     return {
         name: (name in (CUSTOM_OUTAGE, CUSTOM_RESTORATION) and not custom)
         or (name in (V2H_ADOPTION, EV_MULTIPLIER) and values.get(V2H_MODE) != V2H_ADOPTION_SHARE)
+        or (name == ESSENTIAL and values.get(LOAD_MODE) == "full")
+        or (name == RESUPPLY_DELAY and _is_zero(values.get(DIESEL_MULTIPLIER)))
         for name in CONTROL_NAMES
     }
 
@@ -355,7 +357,8 @@ def scenario_summary(state: Mapping[str, Any]) -> str:
 
 
 def scenario_header(state: Mapping[str, Any], *, notes: bool = False) -> list[html.Span]:
-    """The lines that sum up a scenario on a page: city, outage and hours; where it hits; optionally its sources.
+    """The lines that sum up a scenario on a page: city, outage and hours; where it hits; whether the event
+    is played on a city it did not hit; optionally its sources.
 
     Raises
     ------
@@ -364,9 +367,36 @@ def scenario_header(state: Mapping[str, Any], *, notes: bool = False) -> list[ht
     """
     lines = [html.Span(scenario_summary(state), className="summary-main"),
              html.Span(hit_area_line(state), className="summary-hit")]
+    elsewhere = event_elsewhere_line(state)
+    if elsewhere is not None:
+        lines.append(html.Span(elsewhere, className="summary-hit summary-elsewhere"))
     if notes:
         lines.extend(html.Span(note, className="summary-note") for note in scenario_notes(state))
     return lines
+
+
+#: Bundled cities a real event hit besides its preset's ``home_city``: the Kanto rolling blackouts cut
+#: Saitama's wards, which lay in sub-groups of all five groups [S18].
+EVENT_HIT_CITIES: dict[str, frozenset[str]] = {"kanto-rolling-2011": frozenset({"saitama"})}
+
+
+def event_elsewhere_line(state: Mapping[str, Any]) -> str | None:
+    """The line saying that the outage is a real event played on a city it did not hit, else ``None``.
+
+    E.g. ``"Not Saitama City's own outage: Tōhoku earthquake 2011 plays Tohoku Electric's restoration
+    curve on Saitama City's districts."``; the event's country is named when it is not the city's.
+    ``None`` for the custom outage and for an event on a city it hit (its preset's ``home_city``, or
+    :data:`EVENT_HIT_CITIES`).
+    """
+    preset = PRESETS[state_scenario(state).preset]
+    city = load_city(state["city"])
+    if preset.country is None or city.id == preset.home_city or city.id in EVENT_HIT_CITIES.get(preset.id, ()):
+        return None
+    fields = {"event": preset.title, "city": city.name, "curve": TEXT[f"scenario.curve.{preset.id}"]}
+    if preset.country != city.country:
+        return TEXT["scenario.elsewhere_abroad"].format(country=TEXT[f"scenario.country.{preset.country}"],
+                                                        **fields)
+    return TEXT["scenario.elsewhere"].format(**fields)
 
 
 def scenario_notes(state: Mapping[str, Any]) -> list[str]:
@@ -657,6 +687,10 @@ def _none_if_default(value: Any, default: float) -> Any:
     if value is None or value == "":
         return None
     return None if _is_number(str(value)) and float(value) == default else value
+
+
+def _is_zero(value: Any) -> bool:
+    return value is not None and _is_number(str(value)) and float(value) == 0.0
 
 
 def _or_default(value: float | None, default: float) -> float:

@@ -81,18 +81,23 @@ TEXT = MappingProxyType(
         "control.v2h_mode_installed": "Installed today",
         "control.v2h_mode_adoption": "Adoption share",
         "control.v2h_adoption_pct": "V2H adoption [% of EV households]",
-        "control.v2h_adoption_pct_hint": "Capped at the EV households that can park at home.",
+        "control.v2h_adoption_pct_hint": (
+            "Capped at the EV households that can park at home. Greyed out with 'Installed today'."
+        ),
         "control.reserve_soc_pct": "Mobility reserve kept in the car [% SOC]",
         "control.essential_kwh_per_day": "Essential load [kWh/day per household]",
         "control.essential_kwh_per_day_hint": (
-            "1.5 = minimum; 3.0 = comfort (Kizuna's estimate from appliance ratings, docs/model.md §5)."
+            "1.5 = minimum; 3.0 = comfort (Kizuna's estimate from appliance ratings, docs/model.md §5). "
+            "Greyed out with 'Normal use'."
         ),
         "control.load_mode": "Household load off the grid",
         "control.load_mode_essential": "Essential budget",
         "control.load_mode_full": "Normal use",
         "control.diesel_stock_multiplier": "Diesel stock (× today's tanks and depot)",
         "control.diesel_resupply_delay_h": "Diesel resupply after [h]",
-        "control.diesel_resupply_delay_h_hint": "Hours until the depot delivers; empty = the city's data.",
+        "control.diesel_resupply_delay_h_hint": (
+            "Hours until the depot delivers; empty = the city's data. Greyed out with no diesel stock (× 0)."
+        ),
         "control.petrol_ration_litres": "Petrol ration per car and visit [L]",
         "control.petrol_ration_litres_hint": (
             "One visit a day at most. It limits sales only below what a car normally buys a day "
@@ -100,6 +105,7 @@ TEXT = MappingProxyType(
         ),
         "control.pv_multiplier": "Rooftop PV (× today's kWp)",
         "control.weather": "Weather for PV",
+        "control.weather_hint": "No effect with no rooftop PV (× 0).",
         "control.weather_clear": "Clear",
         "control.weather_typical": "Typical",
         "control.weather_overcast": "Overcast",
@@ -133,6 +139,20 @@ TEXT = MappingProxyType(
         "scenario.summary": "{city} · {preset} · from {start} for {hours:,} h",
         "scenario.source": "Outage curve: {source}",
         "scenario.fuel": "Fuel situation in the real event: {fuel}",
+        # An event played on a city it did not hit (scenario_controls.event_elsewhere_line)
+        "scenario.elsewhere": "Not {city}'s own outage: {event} plays {curve} on {city}'s districts.",
+        "scenario.elsewhere_abroad": (
+            "Not {city}'s own outage: {event} ({country}) plays {curve} on {city}'s districts."
+        ),
+        "scenario.country.JP": "Japan",
+        "scenario.country.DE": "Germany",
+        "scenario.curve.tohoku-2011": "Tohoku Electric's restoration curve",
+        "scenario.curve.kanto-rolling-2011": "TEPCO's rolling-blackout rotation",
+        "scenario.curve.hokkaido-2018": "Hokkaido Electric's restoration curve",
+        "scenario.curve.chiba-faxai-2019": "TEPCO's restoration curve for Chiba",
+        "scenario.curve.berlin-koepenick-2019": "Stromnetz Berlin's restoration curve for Köpenick",
+        "scenario.curve.berlin-johannisthal-2025": "Stromnetz Berlin's restoration curve for Johannisthal",
+        "scenario.curve.berlin-southwest-2026": "Stromnetz Berlin's restoration curve for the south-west",
         "kpi.hours": "{hours:,} h",
         "kpi.days": "{days:,.1f} d",
         "kpi.days_whole_horizon": "≥ {days:,.1f} d (whole run)",
@@ -145,15 +165,17 @@ TEXT = MappingProxyType(
         "kpi.autonomy_detail": "{served:.1f} % of critical energy served · {inadequate}",
         "kpi.inadequate_none": "every site hit has adequate backup",
         "kpi.inadequate_count": "{sites:,} sites without adequate backup",
+        "kpi.inadequate_count_one": "1 site without adequate backup",
         "kpi.inadequate_explain": "Sites without adequate backup by design, not counted in the headline: {list}.",
         "kpi.inadequate_explain_none": "Every site the outage reaches has adequate backup.",
         "kpi.inadequate_item": "{sites:,} {type}",
         "kpi.by_type_pair": "{type}: {first} / {half}",
         "kpi.autonomy_explain": (
             "Whole hours from the outage start until the first critical site the outage reaches, among those with "
-            "adequate backup (a generator for at least 80 % of the load), falls short: more than 0.1 % of an "
-            "hour's load unmet. A site is on the grid again when its whole district is restored, or, with "
-            "'Priority restoration' on, once its district's restored share reaches its type's quantile. Without "
+            "adequate backup (a generator for at least 80 % of the load), falls short: more than 0.5 % of an "
+            "hour's load unmet (18 s, about a generator's start-up). A site is on the grid again when its whole "
+            "district is restored, or, with 'Priority restoration' on, once its district's restored share reaches "
+            "its type's quantile. Without "
             "grid, PV serves first, then the generator (P = min(rest, G, (fuel − b) ÷ m), burning m·P + b litres), "
             "then the battery. '> horizon' means no such site fell short within the run. Critical energy served "
             "= 100 × (1 − Σ unserved ÷ Σ demand). {inadequate} Kept up to the end: {kept_grid:,} sites by grid "
@@ -178,6 +200,7 @@ TEXT = MappingProxyType(
             "of {units:,.0f} units · {mwh:,.1f} MWh"
         ),
         "kpi.v2h_none": "no V2H households in the area the outage hits",
+        "kpi.v2h_none_covered": "none of the {units:,.0f} V2H households has its car at home above the reserve",
         "kpi.v2h_no_group": "none",
         "kpi.v2h_days_for_covered": (
             "The usable MWh last the covered households {days:,.1f} days at their outage-mode load."
@@ -312,6 +335,28 @@ TEXT = MappingProxyType(
         ),
         "facility.never": "never",
         "facility.first_shortfall_value": "{hours} h · {time}",
+        "facility.backup": "Backup",
+        "facility.backup_explain": (
+            "Adequate: a generator for at least 80 % of the mean critical load. Below the load: none, or a smaller "
+            "set; such a site falls short as soon as it loses the grid and is not counted in critical autonomy."
+        ),
+        "facility.backup_adequate": "adequate",
+        "facility.backup_inadequate": "below the load",
+        "facility.backup_no_outage": "not hit",
+        "facility.kept_up_by": "Kept up by",
+        "facility.kept_up_by_explain": (
+            "For a site never short: grid restoration (it would fall short if the grid never came back) or its own "
+            "backup and deliveries."
+        ),
+        "facility.kept_up_by.grid": "grid restoration",
+        "facility.kept_up_by.own": "own backup",
+        "facility.kept_up_by.no_outage": "no outage",
+        "facility.kept_up_by.short": "—",
+        "facility.own_tank_h": "Own tank [h]",
+        "facility.own_tank_h_explain": (
+            "Hours the site's own tank at the start runs its generator at the critical load: fuel × diesel "
+            "multiplier ÷ (m × min(load, G) + b). Empty without a generator."
+        ),
         "facility.fuel_hours_left": "Fuel left [h]",
         "facility.fuel_hours_left_explain": (
             "Diesel in the tank at the end ÷ the burn at critical load, m × min(load, G) + b."
@@ -564,13 +609,38 @@ TEXT = MappingProxyType(
         ),
         "v2h.claim_title": "What the carmaker says",
         "v2h.claim_says": "{brand} says: {claim}",
-        "v2h.claim_kizuna": "Kizuna: {days:.2f} days at {kwh_per_day:g} kWh/day",
-        "v2h.claim_kizuna_how": (
-            "E ÷ {kwh_per_day:g} kWh/day = {usable_kwh:.2f} ÷ {kwh_per_day:g}: the claim's basis (energy only, "
-            "no PV, no engine), with this car's state of charge, reserve and η."
+        "v2h.claim_read_as": "Read as: {days} at {kwh_per_day:g} kWh/day, {scope}.",
+        "v2h.claim_days_one": "{days:g} days",
+        "v2h.claim_days_range": "{days:g}–{days_high:g} days",
+        "v2h.claim_scope_engine": "from a full battery and a full tank",
+        "v2h.claim_scope_battery": "from the battery alone",
+        "v2h.claim_basis": "Kizuna on the claim's basis: {days:.2f} days at {kwh_per_day:g} kWh/day",
+        "v2h.claim_basis_battery": (
+            "{battery_kwh:.1f} kWh × ({soc_start:.2f} − {reserve_soc:.2f}) × {efficiency:.2f} = {total_kwh:.2f} kWh "
+            "÷ {kwh_per_day:g} kWh/day. The claim's basis: a full battery, nothing kept for driving, no conversion "
+            "losses, the claim's daily load spread evenly, no PV — run through Kizuna's hourly model."
         ),
-        "v2h.claim_no_basis": (
-            "The claim states no daily use, so Kizuna cannot set a figure on the same basis beside it."
+        "v2h.claim_basis_engine": (
+            "{battery_kwh:.1f} kWh × ({soc_start:.2f} − {reserve_soc:.2f}) × {efficiency:.2f} = "
+            "{battery_energy_kwh:.2f} kWh from the battery + {tank_litres:g} L × {kwh_per_litre:.2f} kWh/L = "
+            "{engine_energy_kwh:.2f} kWh from a full tank = {total_kwh:.2f} kWh ÷ {kwh_per_day:g} kWh/day. The "
+            "claim's basis: a full battery and tank, nothing kept for driving, no conversion losses, the claim's "
+            "daily load spread evenly, no PV — run through Kizuna's hourly model."
+        ),
+        "v2h.claim_within": "That is within the claim.",
+        "v2h.claim_above": "That is {percent:.0f} % more than the claim.",
+        "v2h.claim_below": "That is {percent:.0f} % less than the claim.",
+        "v2h.claim_planning": "Kizuna's planning basis: {days}",
+        "v2h.claim_planning_how": (
+            "Your household: reserve {reserve_percent:.0f} %, η = {efficiency:.2f}, {kwh_per_day:.2f} kWh/day in "
+            "the city's hourly load shape, with your PV and {petrol_litres:g} L of petrol — the hourly estimate of "
+            "this page."
+        ),
+        "v2h.claim_planning_days": "{days:.2f} days",
+        "v2h.claim_planning_whole": "more than {days:g} days",
+        "v2h.engine_figures": (
+            "This car's engine: {kwh_per_litre:.2f} kWh per litre of petrol ({kwh_status}); tank {tank_litres:g} L "
+            "({tank_status}) = {full_tank_kwh:.1f} kWh on a full tank."
         ),
         "v2h.claim_source": "Source: {source}",
         "v2h.claim_none": (
@@ -649,6 +719,11 @@ TEXT = MappingProxyType(
         ),
         "survival.summary": "Shortest {min_h:,} h · mean {mean_h:,.1f} h · longest {max_h:,} h",
         "survival.share_line": "Carried at least {duration_h} h: {share:.1f} % of starts",
+        "survival.three_answers": (
+            "One of three answers for a site such as a hospital: the Overview's facility table says whether grid "
+            "restoration or its own backup keeps it up, the diesel card gives its own tank's hours, and this sweep "
+            "is REopt's measure — its own battery, PV and generator on the fuel it holds, no deliveries, no grid."
+        ),
         "survival.probability_title": "Share of outage starts carried at least k hours",
         "survival.heatmap_title": "Mean hours carried, by the month and hour the outage starts",
         "survival.trace_probability": "P(r ≥ k)",
@@ -685,7 +760,8 @@ TEXT = MappingProxyType(
             "with its type's daily shape, a household's kWh/day with the city's load shape, PV from pvlib's clear-sky "
             "model × the weather's clear-sky index. A household's car is a battery at the V2H unit's kW that stops "
             "at the reserve and is recharged by PV up to the fleet's maximum; a PHEV's petrol is a generator at "
-            "{kwh_per_litre:g} kWh per litre."
+            "{kwh_per_litre:g} kWh per litre (the car's own figure where the catalogue has one, else the city "
+            "fleet's)."
         ),
         "survival.source_vehicles": "Vehicle data: Open EV Data (https://github.com/KilowattApp/open-ev-data).",
         "survival.source_facilities": (

@@ -10,29 +10,24 @@ beside Kizuna's model on the claim's own basis and on Kizuna's planning basis.
 
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
-from functools import lru_cache
-from types import MappingProxyType
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from dash import dcc, html
 
-from components.archetypes import Household, HouseholdBackup, default_start
+from components.archetypes import Household, HouseholdBackup, household_backup
 from components.district_map import FONT_FAMILY
 from components.text import TEXT
-from resilience.citydata import load_city
 from resilience.v2h import (
     CLAIM_BASIS_DISCHARGE_EFFICIENCY,
     CLAIM_BASIS_RESERVE_SOC,
     CLAIM_BASIS_SOC_START,
     ClaimCheck,
     claim_check,
-    v2h_backup,
 )
-from resilience.vehicles import PhevEngine, phev_engine, vehicle
+from resilience.vehicles import PhevEngine, phev_engine
 
 GRAPH_HEIGHT_PX = 400
 #: ``dcc.Graph(config=...)`` for the analysis charts: a PNG download, no Plotly Cloud button.
@@ -50,43 +45,6 @@ COLORS = {
     "soc": "#1f5fa8",
     "reserve": "#59636e",
 }
-#: Strings of the claim comparison (claim's basis beside the planning basis) and of a PHEV's engine figures.
-#: They belong in :data:`components.text.TEXT` (same keys); kept here until that file takes them.
-CLAIM_TEXT = MappingProxyType({
-    "v2h.claim_read_as": "Read as: {days} at {kwh_per_day:g} kWh/day, {scope}.",
-    "v2h.claim_days_one": "{days:g} days",
-    "v2h.claim_days_range": "{days:g}–{days_high:g} days",
-    "v2h.claim_scope_engine": "from a full battery and a full tank",
-    "v2h.claim_scope_battery": "from the battery alone",
-    "v2h.claim_basis": "Kizuna on the claim's basis: {days:.2f} days at {kwh_per_day:g} kWh/day",
-    "v2h.claim_basis_battery": (
-        "{battery_kwh:.1f} kWh × ({soc_start:.2f} − {reserve_soc:.2f}) × {efficiency:.2f} = {total_kwh:.2f} kWh "
-        "÷ {kwh_per_day:g} kWh/day. The claim's basis: a full battery, nothing kept for driving, no conversion "
-        "losses, the claim's daily load spread evenly, no PV — run through Kizuna's hourly model."
-    ),
-    "v2h.claim_basis_engine": (
-        "{battery_kwh:.1f} kWh × ({soc_start:.2f} − {reserve_soc:.2f}) × {efficiency:.2f} = {battery_energy_kwh:.2f} "
-        "kWh from the battery + {tank_litres:g} L × {kwh_per_litre:.2f} kWh/L = {engine_energy_kwh:.2f} kWh from a "
-        "full tank = {total_kwh:.2f} kWh ÷ {kwh_per_day:g} kWh/day. The claim's basis: a full battery and tank, "
-        "nothing kept for driving, no conversion losses, the claim's daily load spread evenly, no PV — run through "
-        "Kizuna's hourly model."
-    ),
-    "v2h.claim_within": "That is within the claim.",
-    "v2h.claim_above": "That is {percent:.0f} % more than the claim.",
-    "v2h.claim_below": "That is {percent:.0f} % less than the claim.",
-    "v2h.claim_planning": "Kizuna's planning basis: {days}",
-    "v2h.claim_planning_how": (
-        "Your household: reserve {reserve_percent:.0f} %, η = {efficiency:.2f}, {kwh_per_day:.2f} kWh/day in the "
-        "city's hourly load shape, with your PV and {petrol_litres:g} L of petrol — the hourly estimate of this page."
-    ),
-    "v2h.claim_planning_days": "{days:.2f} days",
-    "v2h.claim_planning_whole": "more than {days:g} days",
-    "v2h.engine_figures": (
-        "This car's engine: {kwh_per_litre:.2f} kWh per litre of petrol ({kwh_status}); tank {tank_litres:g} L "
-        "({tank_status}) = {full_tank_kwh:.1f} kWh on a full tank."
-    ),
-})
-
 # Form controls, buttons and banners use the classes of assets/dashboard.css (.field, .field-label, .number-input,
 # .button, .error-banner …) so these pages look like the planner; only the page grid is set here.
 RADIO_LABEL_STYLE = {"display": "flex", "gap": "0.4rem", "alignItems": "center"}
@@ -246,36 +204,15 @@ def backup_headline(backup: HouseholdBackup) -> tuple[str, str]:
 def car_backup(household: Household) -> HouseholdBackup:
     """The household's V2H estimate with its car's own PHEV engine figure (cached on the record's JSON).
 
-    As :func:`components.archetypes.household_backup` (the city fleet's efficiencies and SOC limit, the
-    household's inputs), except that :func:`resilience.v2h.v2h_backup` gets the car's id, so a PHEV's petrol is
-    burnt at its own ``engine_kwh_per_litre`` and a BEV's petrol is ignored.
+    The same as :func:`components.archetypes.household_backup` (the city fleet's efficiencies and SOC limit, the
+    household's inputs, a PHEV's petrol burnt at its own ``engine_kwh_per_litre``, a BEV's petrol ignored).
 
     Raises
     ------
     KizunaInputError
         For an unknown city or vehicle, or a value ``v2h_backup`` rejects.
     """
-    return _car_backup_cached(json.dumps(household.to_dict(), sort_keys=True))
-
-
-@lru_cache(maxsize=32)
-def _car_backup_cached(household_json: str) -> HouseholdBackup:
-    household = Household.from_dict(json.loads(household_json))
-    city = load_city(household.city_id)
-    car = vehicle(household.vehicle_id)
-    fleet = city.fleet
-    start = household.start or default_start(city)
-    estimate = v2h_backup(
-        city=city, start=start, vehicle_id=household.vehicle_id, soc_start=household.soc_start,
-        reserve_soc=household.reserve_soc, v2h_kw=household.v2h_kw,
-        discharge_efficiency=fleet.discharge_efficiency, charge_efficiency=fleet.charge_efficiency,
-        soc_max=fleet.soc_max, load_mode=household.load_mode, essential_kwh_per_day=household.essential_kwh_per_day,
-        pv_kwp=household.pv_kwp, weather=household.weather, petrol_litres=household.petrol_litres,
-        duration_h=household.duration_h,
-    )
-    return HouseholdBackup(estimate=estimate, city=city, vehicle=car, battery_kwh=float(car["usable_kwh"]),
-                           discharge_efficiency=fleet.discharge_efficiency, petrol_litres=estimate.petrol_litres,
-                           start=start)
+    return household_backup(household)
 
 
 @dataclass(frozen=True)
@@ -312,23 +249,23 @@ class ClaimComparison:
 def _claim_days_text(check: ClaimCheck) -> str:
     claim = check.claim
     if claim.days_high > claim.days:
-        return CLAIM_TEXT["v2h.claim_days_range"].format(days=claim.days, days_high=claim.days_high)
-    return CLAIM_TEXT["v2h.claim_days_one"].format(days=claim.days)
+        return TEXT["v2h.claim_days_range"].format(days=claim.days, days_high=claim.days_high)
+    return TEXT["v2h.claim_days_one"].format(days=claim.days)
 
 
 def _verdict(check: ClaimCheck) -> str:
     ratio = check.claim_ratio
     if round(abs(ratio - 1.0) * 100) == 0:
-        return CLAIM_TEXT["v2h.claim_within"]
+        return TEXT["v2h.claim_within"]
     key = "v2h.claim_above" if ratio > 1 else "v2h.claim_below"
-    return CLAIM_TEXT[key].format(percent=abs(ratio - 1.0) * 100)
+    return TEXT[key].format(percent=abs(ratio - 1.0) * 100)
 
 
 def _planning_days(backup: HouseholdBackup) -> str:
     estimate = backup.estimate
     if estimate.lasts_whole_horizon:
-        return CLAIM_TEXT["v2h.claim_planning_whole"].format(days=len(estimate.hourly) / 24)
-    return CLAIM_TEXT["v2h.claim_planning_days"].format(days=estimate.days_of_backup)
+        return TEXT["v2h.claim_planning_whole"].format(days=len(estimate.hourly) / 24)
+    return TEXT["v2h.claim_planning_days"].format(days=estimate.days_of_backup)
 
 
 def claim_comparison(backup: HouseholdBackup, reserve_soc: float) -> ClaimComparison | None:
@@ -348,7 +285,7 @@ def claim_comparison(backup: HouseholdBackup, reserve_soc: float) -> ClaimCompar
     if check is None:
         return None
     claim = check.claim
-    scope = CLAIM_TEXT["v2h.claim_scope_engine" if claim.includes_engine else "v2h.claim_scope_battery"]
+    scope = TEXT["v2h.claim_scope_engine" if claim.includes_engine else "v2h.claim_scope_battery"]
     numbers = {
         "battery_kwh": check.battery_kwh, "soc_start": CLAIM_BASIS_SOC_START, "reserve_soc": CLAIM_BASIS_RESERVE_SOC,
         "efficiency": CLAIM_BASIS_DISCHARGE_EFFICIENCY, "battery_energy_kwh": check.battery_energy_kwh,
@@ -361,13 +298,13 @@ def claim_comparison(backup: HouseholdBackup, reserve_soc: float) -> ClaimCompar
     return ClaimComparison(
         brand=claim.brand, claim=claim.text, source=claim.source, check=check,
         says=TEXT["v2h.claim_says"].format(brand=claim.brand, claim=claim.text),
-        read_as=CLAIM_TEXT["v2h.claim_read_as"].format(days=_claim_days_text(check), kwh_per_day=claim.kwh_per_day,
+        read_as=TEXT["v2h.claim_read_as"].format(days=_claim_days_text(check), kwh_per_day=claim.kwh_per_day,
                                                        scope=scope),
-        basis=CLAIM_TEXT["v2h.claim_basis"].format(days=check.kizuna_days, kwh_per_day=claim.kwh_per_day),
-        basis_how=CLAIM_TEXT[how_key].format(**numbers),
+        basis=TEXT["v2h.claim_basis"].format(days=check.kizuna_days, kwh_per_day=claim.kwh_per_day),
+        basis_how=TEXT[how_key].format(**numbers),
         verdict=_verdict(check),
-        planning=CLAIM_TEXT["v2h.claim_planning"].format(days=_planning_days(backup)),
-        planning_how=CLAIM_TEXT["v2h.claim_planning_how"].format(
+        planning=TEXT["v2h.claim_planning"].format(days=_planning_days(backup)),
+        planning_how=TEXT["v2h.claim_planning_how"].format(
             reserve_percent=reserve_soc * 100,
             efficiency=backup.discharge_efficiency, kwh_per_day=estimate.kwh_per_day,
             petrol_litres=estimate.petrol_litres),
@@ -379,7 +316,7 @@ def engine_figures_text(vehicle_id: str) -> str | None:
     engine: PhevEngine | None = phev_engine(vehicle_id)
     if engine is None:
         return None
-    return CLAIM_TEXT["v2h.engine_figures"].format(
+    return TEXT["v2h.engine_figures"].format(
         kwh_per_litre=engine.engine_kwh_per_litre, kwh_status=engine.engine_kwh_per_litre_status,
         tank_litres=engine.fuel_tank_litres, tank_status=engine.fuel_tank_litres_status,
         full_tank_kwh=engine.full_tank_kwh,

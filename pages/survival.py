@@ -11,6 +11,7 @@ from components.archetypes import (
     SURVIVAL_HORIZONS_H,
     SurvivalSetup,
     find_facility,
+    household_engine_kwh_per_litre,
     household_from_controls,
     run_survival,
     setup_from_query,
@@ -135,6 +136,7 @@ def _results() -> html.Div:
             html.P(TEXT["survival.not_run"], id=ids.SURVIVAL_SUBJECT, className="card-note"),
             html.P(id=ids.SURVIVAL_SUMMARY, style=SUMMARY_STYLE),
             html.Ul(id=ids.SURVIVAL_SHARES, style={"margin": "0 0 0.5rem", "paddingLeft": "1.2rem"}),
+            html.P(TEXT["survival.three_answers"], className="card-note survival-three-answers"),
             dcc.Graph(id=ids.SURVIVAL_PROBABILITY_GRAPH, config=GRAPH_CONFIG, figure=_empty_figure()),
             survival_downloads(),
         ]),
@@ -310,7 +312,10 @@ def run_sweep(set_progress, _n_clicks, *controls):
     subject = TEXT["survival.subject"].format(label=inputs.label, year=REFERENCE_YEAR,
                                               horizon_h=setup.max_duration_h)
     shares = [html.Li(line) for line in duration_shares(result)]
-    method = TEXT["survival.method"].format(year=REFERENCE_YEAR, kwh_per_litre=city.fleet.phev_kwh_per_litre)
+    # A PHEV's engine yield is the chosen car's own (its carmaker's claim); a BEV shows the city fleet's figure.
+    kwh_per_litre = (household_engine_kwh_per_litre(setup.household.vehicle_id, city)
+                     or city.fleet.phev_kwh_per_litre)
+    method = TEXT["survival.method"].format(year=REFERENCE_YEAR, kwh_per_litre=kwh_per_litre)
     return (subject, summary_text(result), shares, probability_figure(result), heatmap_figure(result), method,
             [], True)
 

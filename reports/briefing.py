@@ -384,18 +384,20 @@ def _v2h_sentence(result: Result) -> str:
     )
     if k.v2h_households_covered <= 0 or k.v2h_backup_days_median is None:
         return text + "."
-    text += f": {fmt.decimal(k.v2h_days_for_covered)} days of their {load}."
+    text += ("." if k.v2h_days_for_covered is None
+             else f": {fmt.decimal(k.v2h_days_for_covered)} days of their {load}.")
     text += (f" If the outage did not end, half of the covered households would keep their load served for "
              f"{_backup_days(k.v2h_backup_days_median, k)} (with home PV "
-             f"{_backup_days(k.v2h_backup_days_median_with_pv, k)}, without "
-             f"{_backup_days(k.v2h_backup_days_median_without_pv, k)}), and one in ten would run short "
-             f"within {_backup_days(k.v2h_backup_days_p10, k)}.")
+             f"{_backup_days(k.v2h_backup_days_median_with_pv, k, 'no covered household has PV')}, without "
+             f"{_backup_days(k.v2h_backup_days_median_without_pv, k, 'every covered household has PV')}), and one "
+             f"in ten would run short within {_backup_days(k.v2h_backup_days_p10, k)}.")
     return text
 
 
-def _backup_days(days: float | None, k: CityKPIs) -> str:
+def _backup_days(days: float | None, k: CityKPIs, missing: str = "no covered V2H household") -> str:
+    """Days of V2H backup as the V2H card prints them; ``missing`` (words, never "nan") for ``None``."""
     if days is None:
-        return "none (no V2H household)"
+        return missing
     horizon_days = k.horizon_h / fmt.HOURS_PER_DAY
     if days >= horizon_days - 1e-6:
         return f"the whole run ({fmt.days(horizon_days)})"
@@ -512,7 +514,8 @@ def v2h_city_rows(result: Result) -> list[tuple[str, str]]:
         ("V2H units (households with a V2H unit)", fmt.count(k.v2h_households)),
         ("Covered: car at home above the reserve at the start", fmt.count(k.v2h_households_covered)),
         ("Energy the covered cars can deliver", f"{fmt.decimal(k.v2h_mwh_available)} MWh"),
-        ("That energy lasts the covered households", fmt.days(k.v2h_days_for_covered)),
+        ("That energy lasts the covered households", "no covered V2H household" if k.v2h_days_for_covered is None
+         else fmt.days(k.v2h_days_for_covered)),
         ("Backup per covered household, median", _backup_days(k.v2h_backup_days_median, k)),
         ("Backup per covered household, 10th percentile", _backup_days(k.v2h_backup_days_p10, k)),
         ("EV stock", f"× {fmt.decimal(scenario.ev_stock_multiplier, 2)} today's"),

@@ -26,6 +26,7 @@ from openpyxl.styles import Font
 from reports.version import kizuna_version
 from resilience.citysim import Result, petrol_ration_litres
 from resilience.errors import KizunaInputError
+from resilience.kpis import CityKPIs
 from resilience.records import Scenario
 from resilience.scenarios import PRESETS, scenario_start
 from resilience.survival import HOUR_OF_DAY_OF_START, HOURS_PER_YEAR, MONTH_OF_START, SurvivalResult
@@ -39,6 +40,20 @@ RENAMED_COLUMNS = {
 }
 EXCEL_MAX_ROWS = 1_048_576
 _UNSET_NOTE = "not set: the city's data or the preset's value applies"
+#: The only cells of an export left empty, by sheet (CSV: the table of the same name) and column, and what
+#: an empty cell there means; every other number is written (never "nan" or "inf"). The workbook lists
+#: them on its last sheet, ``empty_cells``.
+EMPTY_CELLS: dict[tuple[str, str], str] = {
+    ("parameters", "value"): "the scenario field is not set: the city's data or the preset's value applies",
+    ("parameters", "note"): "nothing to note",
+    ("kpis", "note"): "nothing to note: the value is a number",
+    ("kpis", "value"): "the KPI has no number in this run (not reached, no V2H household covered, no generator, "
+                       "no deliveries): its note says which",
+    ("district_summary", "petrol_days_of_supply_start"): "the district sells no petrol",
+    ("district_summary", "petrol_days_of_supply_min"): "the district sells no petrol",
+    ("facility_summary", "first_shortfall_h"): "the facility is never short within the run",
+    ("facility_summary", "own_tank_h"): "the facility has no generator",
+}
 _HEADER_FONT = Font(bold=True)
 
 
@@ -82,7 +97,8 @@ def district_summary(result: Result) -> pd.DataFrame:
         ``district_id``, ``name``, ``households``, ``households_without_power_peak``,
         ``household_hours_lost`` [household-hours], ``v2h_households``,
         ``v2h_households_at_home``, ``petrol_days_of_supply_start`` and
-        ``petrol_days_of_supply_min`` [days] (NaN where the district sells no petrol).
+        ``petrol_days_of_supply_min`` [days] (NaN, an empty cell in the exports, where the district
+        sells no petrol).
     """
     n_hours, n_districts = result.grid_share.shape
     without = result.households.households_without_power.reshape(n_hours, n_districts)
@@ -106,14 +122,42 @@ def district_summary(result: Result) -> pd.DataFrame:
 
 
 def kpi_table(result: Result) -> pd.DataFrame:
-    """The run's KPIs as ``kpi``, ``value`` rows (``CityKPIs.to_dict()``; by-type autonomy flattened)."""
+    """The run's KPIs as ``kpi``, ``value``, ``note`` rows (``CityKPIs.to_dict()``; by-type autonomy flattened).
+
+    A KPI without a number in this run (``None``: not reached, no V2H household covered, no
+    generator, no deliveries) has an empty ``value`` and a ``note`` saying why; other notes are empty.
+    """
     rows = []
     for key, value in result.kpis.to_dict().items():
         if isinstance(value, dict):
             rows.extend((f"{key}.{kind}", hours) for kind, hours in value.items())
         else:
             rows.append((key, value))
-    return pd.DataFrame(rows, columns=["kpi", "value"])
+    return pd.DataFrame({
+        "kpi": [kpi for kpi, _ in rows],
+        "value": pd.Series([value for _, value in rows], dtype=object),  # None stays None: an empty cell
+        "note": ["" if value is not None else _empty_kpi_note(kpi, result.kpis) for kpi, value in rows],
+    })
+
+
+#: What an empty ``value`` of the kpis sheet means, by KPI name (prefix before a ".").
+_EMPTY_KPI_NOTES = {
+    "v2h_backup_days_median": "empty: no V2H household is covered",
+    "v2h_backup_days_p10": "empty: no V2H household is covered",
+    "v2h_backup_days_median_with_pv": "empty: no covered V2H household has home PV",
+    "v2h_backup_days_median_without_pv": "empty: every covered V2H household has home PV",
+    "v2h_days_for_covered": "empty: no V2H household is covered",
+    "diesel_tank_hours_first": "empty: no site the outage reaches has a generator",
+    "diesel_tank_hours_median": "empty: no site the outage reaches has a generator",
+    "depot_days_of_deliveries": "empty: the depot makes no deliveries",
+}
+
+
+def _empty_kpi_note(kpi: str, kpis: CityKPIs) -> str:
+    name = kpi.split(".")[0]
+    if name.startswith("v2h_backup_days") and kpis.v2h_backup_days_median is None:
+        name = "v2h_backup_days_median"  # no household covered at all, rather than none in one group
+    return _EMPTY_KPI_NOTES.get(name, f"empty: not reached within the run ({kpis.horizon_h:,} h)")
 
 
 def scenario_parameters(city_id: str, scenario: Scenario, *, run_date: dt.datetime | None = None,
@@ -172,7 +216,8 @@ def district_summary_csv(result: Result) -> str:
 
 
 def facility_summary_csv(result: Result) -> str:
-    """``Result.facility_summary`` as CSV text (``first_shortfall_h`` empty where never short)."""
+    """``Result.facility_summary`` as CSV text (``first_shortfall_h`` empty where never short, ``own_tank_h``
+    where the facility has no generator: :data:`EMPTY_CELLS`)."""
     return result.facility_summary.to_csv(index=False, lineterminator="\n")
 
 
@@ -252,9 +297,10 @@ def workbook_sheets(result: Result, *, city_id: str | None = None,
     """The tables the workbook holds, by sheet name, in sheet order.
 
     ``parameters`` (city, run date, Kizuna version, scenario fields), ``kpis``,
-    ``district_summary``, ``facility_summary``, ``city_hourly``, ``districts_hourly``
-    and ``facilities_hourly``. Hourly sheets carry ``time_local`` (naive wall clock)
-    and ``utc_offset`` instead of the tz-aware ``time``.
+    ``district_summary``, ``facility_summary``, ``city_hourly``, ``districts_hourly``,
+    ``facilities_hourly`` and ``empty_cells`` (:data:`EMPTY_CELLS`: the columns that may hold
+    empty cells and what an empty cell means). Hourly sheets carry ``time_local`` (naive wall
+    clock) and ``utc_offset`` instead of the tz-aware ``time``.
     """
     sheets = {
         "parameters": scenario_parameters(city_id or result.city.id, result.scenario, run_date=run_date,
@@ -265,6 +311,8 @@ def workbook_sheets(result: Result, *, city_id: str | None = None,
     }
     for table in ("city", "districts", "facilities"):
         sheets[f"{table}_hourly"] = _excel_times(hourly_table(result, table))
+    sheets["empty_cells"] = pd.DataFrame([(sheet, column, meaning) for (sheet, column), meaning in EMPTY_CELLS.items()],
+                                         columns=["sheet", "column", "an_empty_cell_means"])
     return sheets
 
 

@@ -327,7 +327,9 @@ def city_kpis(city: City, scenario: Scenario, share: np.ndarray, grid_up: np.nda
     )
 
     def days_or_none(hours: float) -> float | None:
-        return float(hours) / 24.0 if np.isfinite(hours) else None
+        # No car at home above its reserve: no household is covered, so there is no backup to report.
+        covered = households.households_covered > 0
+        return float(hours) / 24.0 if covered and np.isfinite(hours) else None
 
     return CityKPIs(
         horizon_h=n_hours,

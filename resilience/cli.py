@@ -298,17 +298,23 @@ def run_v2h(args: argparse.Namespace) -> int:
     from resilience.citydata import load_city
     from resilience.scenarios import PRESETS
     from resilience.v2h import v2h_backup
-    from resilience.vehicles import vehicle
+    from resilience.vehicles import engine_kwh_per_litre, vehicle
 
     city = load_city(args.city)
     if args.battery_kwh is None and args.vehicle is None:
         raise KizunaInputError("v2h: give --vehicle ID (see the catalogue) or --battery-kwh")
     battery_kwh = args.battery_kwh if args.battery_kwh is not None else float(vehicle(args.vehicle)["usable_kwh"])
+    # The car's own PHEV engine yield (its carmaker's claim), as in the city model; the city fleet's figure for a
+    # bare --battery-kwh or a PHEV without its own; 0 for a BEV, whose petrol is ignored.
+    kwh_per_litre = (engine_kwh_per_litre(args.vehicle, city.fleet.phev_kwh_per_litre) if args.vehicle
+                     else city.fleet.phev_kwh_per_litre)
+    car = {"battery_kwh": battery_kwh} if args.battery_kwh is not None else {"vehicle_id": args.vehicle}
     start = _local_time(args.start) if args.start else PRESETS[args.scenario].start
     estimate = v2h_backup(
-        city=city, start=start, battery_kwh=battery_kwh, soc_start=args.soc, reserve_soc=args.reserve,
+        city=city, start=start, **car, soc_start=args.soc, reserve_soc=args.reserve,
         v2h_kw=args.kw, load_mode=args.load, essential_kwh_per_day=args.essential_kwh, pv_kwp=args.pv_kwp,
-        weather=args.weather, petrol_litres=args.petrol_litres, duration_h=args.hours,
+        weather=args.weather, petrol_litres=args.petrol_litres, engine_kwh_per_litre=kwh_per_litre,
+        duration_h=args.hours,
     )
     print(json.dumps({"battery_kwh": battery_kwh, "start": start.isoformat(), **estimate.to_dict()}, indent=2))
     return 0

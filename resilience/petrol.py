@@ -27,6 +27,12 @@ from resilience.records import PetrolSupply
 
 HOURS_PER_DAY = 24.0
 
+#: Outside a supply shock tankers can bring this much of the normal demand (assumption): 20 % more
+#: than is sold, so stations rebuild their stock within about two weeks after a shock, as the 2011
+#: backlog cleared in the fourth week [S8]. It changes nothing in a steady state, where stations only
+#: reorder what they sold.
+TANKER_CAPACITY_OF_NORMAL = 1.2
+
 
 @dataclass(frozen=True)
 class PetrolResult:
@@ -160,9 +166,10 @@ def simulate_petrol(
     an hour (at most one rationed visit a day). They buy at the stations that
     can pump (grid or backup power), each selling only its own stock. Tankers
     bring up to the city's normal daily demand ÷ 24 × ``supply_share`` litres
-    an hour and refill the stations that can pump up to their normal stock,
-    in proportion to what each is missing. With grid everywhere and
-    ``supply_share`` = 1 this is a steady state: sales equal deliveries.
+    an hour during a supply shock, and up to :data:`TANKER_CAPACITY_OF_NORMAL`
+    × that outside one, refilling the stations that can pump up to their
+    normal stock, in proportion to what each is missing. With grid everywhere
+    and no shock this is a steady state: deliveries equal sales.
 
     Parameters
     ----------
@@ -193,7 +200,8 @@ def simulate_petrol(
     normal_daily_litres = vehicles * supply.demand_litres_per_vehicle_per_day
     litres_per_vehicle_hour = min(supply.demand_litres_per_vehicle_per_day, ration) / HOURS_PER_DAY
     wanted = np.broadcast_to(vehicles * litres_per_vehicle_hour, grid_share.shape).copy()
-    tanker_litres = normal_daily_litres.sum() / HOURS_PER_DAY * supply_share
+    capacity_share = np.where(supply_share >= 1.0, TANKER_CAPACITY_OF_NORMAL, supply_share)
+    tanker_litres = normal_daily_litres.sum() / HOURS_PER_DAY * capacity_share
     stock0 = stations * supply.stock_litres_per_station
     stock, reachable, sold, delivered = _station_pools_walk(
         stock0 * backup_share, stock0 * (1.0 - backup_share), np.ascontiguousarray(grid_share), wanted,

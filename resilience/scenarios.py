@@ -363,6 +363,7 @@ _PRESET_LIST = (
             (54, _restored(_SOUTHWEST_BASE, 30_000)),
             (78, _restored(_SOUTHWEST_BASE, 28_000)),
             (101, _restored(_SOUTHWEST_BASE, 19_900)),
+            (105, 0.999),
             (112, 1.0),
         ),
         default_duration_h=120,
@@ -372,8 +373,9 @@ _PRESET_LIST = (
         ),
         curve_note=(
             "Share = 1 − out ÷ 45,400 households; hours from 06:00 on 3 Jan; daily counts read at 12:00. "
-            "Restart began at 101 h (7 Jan 11:00); full restoration taken at the all-clear, 112 h (22:00), "
-            "although 99.9 % were back 'hours' after the restart. Linear from 0 at t0 to the 30-h point."
+            "Restart began at 101 h (7 Jan 11:00); 99.9 % were back 'hours' after it, taken as 4 h (105 h, "
+            "assumption); the last 0.1 % at the official all-clear, 112 h (22:00). Linear from 0 at t0 to the 30-h "
+            "point."
         ),
         fuel_note="Emergency generators refuelled by the Bundeswehr (18,000 L of diesel, care homes first) [S40].",
         affected_customers=_SOUTHWEST_BASE,

@@ -22,6 +22,7 @@ from components.scenario_controls import (
     state_from_controls,
     sync_controls,
 )
+from components.text import TEXT
 from components.url_state import default_view
 from resilience.errors import KizunaInputError
 from resilience.records import Scenario
@@ -198,16 +199,17 @@ def test_variants_apply_on_top_of_the_scenario() -> None:
 def test_sync_on_a_page_without_controls_changes_nothing() -> None:
     out = run_callback(kizuna_app.sync_scenario, default_state(), [], [], [],
                        triggered=(ids.SCENARIO_STORE, "data"),
-                       inputs_list=[{}, [], []], outputs_list=[{}, [], [], [], [], [], [], [], [], [], []])
-    assert out == (no_update, [], [], [], [], [], [], [], [], [], [])
+                       inputs_list=[{}, [], []],
+                       outputs_list=[{}, [], *([[]] * len(kizuna_app._DISABLEABLE)), [], [], [], [], []])
+    assert out == (no_update, [], *([[]] * len(kizuna_app._DISABLEABLE)), [], [], [], [], [])
 
 
 def test_sync_mount_sets_controls_from_the_store() -> None:
     state = default_state("berlin")
     values = {sc.CITY: "saitama", sc.PRESET: "tohoku-2011", sc.CUSTOM_OUTAGE: 24.0}
     out = sync_scenario(state, values, triggered=(control(sc.CITY), "value"), ready=False)
-    (store, shown, disabled_outage, _disabled_restoration, _disabled_v2h, _disabled_ev, banner, hidden, ready, _lists,
-     _hint) = out
+    store, shown, disabled_outage = out[:3]
+    banner, hidden, ready, _lists, _hint = out[2 + len(kizuna_app._DISABLEABLE):]
     assert store is no_update
     assert shown == ["berlin", "berlin-southwest-2026", 24.0]
     assert disabled_outage == [True]  # not the custom preset
@@ -314,3 +316,35 @@ def test_the_whole_city_button_chooses_every_district() -> None:
     options = [{"label": "Mitte", "value": "01"}, {"label": "Pankow", "value": "03"}]
     assert kizuna_app.choose_whole_city(1, options) == ["01", "03"]
     assert kizuna_app.choose_whole_city(None, options) is no_update
+
+
+def test_controls_that_change_nothing_are_greyed_and_say_why() -> None:
+    # Review item 8: the EV stock slider did nothing with installed V2H units and was neither greyed nor explained.
+    values = control_values(default_state("saitama"))
+    assert sc.disabled_controls(values)[sc.EV_MULTIPLIER]  # installed units by default
+    assert not sc.disabled_controls(values | {sc.V2H_MODE: sc.V2H_ADOPTION_SHARE})[sc.EV_MULTIPLIER]
+    assert sc.disabled_controls(values | {sc.LOAD_MODE: "full"})[sc.ESSENTIAL]
+    assert sc.disabled_controls(values | {sc.DIESEL_MULTIPLIER: 0})[sc.RESUPPLY_DELAY]
+    assert not sc.disabled_controls(values)[sc.RESUPPLY_DELAY]
+    shared_hint = {sc.CUSTOM_RESTORATION: sc.CUSTOM_OUTAGE}  # one hint under the pair of fields
+    for name in kizuna_app._DISABLEABLE:
+        assert f"control.{shared_hint.get(name, name)}_hint" in TEXT, f"{name} is greyed out but says nowhere why"
+
+
+def test_the_ration_slider_spans_values_that_bind() -> None:
+    # Review item 8: the slider started at 5 L while a car's demand was 5 L a day, so it never bound.
+    from dash import dcc
+
+    from resilience.citydata import load_city
+
+    def sliders(component):
+        if isinstance(component, dcc.Slider):
+            yield component
+        children = getattr(component, "children", None)
+        for child in children if isinstance(children, list) else [children] if children is not None else []:
+            yield from sliders(child)
+
+    ration = next(s for s in sliders(sc.planner_controls(ids.PAGE_PLANNER)) if s.id["name"] == sc.PETROL_RATION)
+    for city_id in ("saitama", "berlin"):
+        demand = load_city(city_id).petrol.demand_litres_per_vehicle_per_day
+        assert ration.min < demand < ration.max  # the lower part of the range binds, the hint says where

@@ -243,3 +243,18 @@ def test_layout_restores_the_link(survival_page):
     assert found[ids.SURVIVAL_MAX_DURATION].value == 168
     assert found[ids.SURVIVAL_CANCEL].disabled is True
     assert found[ids.SURVIVAL_STATE].data["query"] == "?source=household&max_h=168&city=saitama&kwp=4"
+
+
+def test_result_says_which_of_the_three_answers_it_is(survival_page):
+    # The facility table (grid restoration or own backup), the diesel card (own-tank hours) and this sweep
+    # (REopt's measure: own equipment and fuel, no deliveries, no grid) answer different questions.
+    root = survival_page.layout()
+    card = next(node for node in root._traverse()
+                if getattr(node, "children", None) and isinstance(node.children, list)
+                and any(getattr(child, "id", None) == ids.SURVIVAL_SUMMARY for child in node.children))
+    order = [getattr(child, "id", None) or child.children for child in card.children]
+    line = TEXT["survival.three_answers"]
+    assert order.index(line) == order.index(ids.SURVIVAL_SHARES) + 1  # right under the result
+    for words in ("facility table", "grid restoration", "diesel card", "own tank", "REopt", "no deliveries",
+                  "no grid"):
+        assert words in line

@@ -113,3 +113,17 @@ def test_no_outage_is_a_steady_state(stock, demand, backup, hours):
     r = simulate_petrol(supply(stock_litres_per_station=stock, demand_litres_per_vehicle_per_day=demand),
                         [4], [backup], [300], np.ones((hours, 1)))
     assert r.stock_litres[:, 0] == pytest.approx(np.full(hours, 4 * stock))
+
+
+def test_stations_rebuild_their_stock_after_the_supply_shock():
+    # 2011: one third of normal for two weeks, then the backlog cleared in the fourth week [S8]. After the
+    # shock tankers bring 20 % more than is sold: 0.2 × 2,400 L = 480 L/day back into stock.
+    hours = 24 * 40
+    share = supply_share_of_normal(hours, 1 / 3, 14 * 24)
+    r = simulate_petrol(supply(), [10], [1.0], [100], np.ones((hours, 1)), supply_share=share)
+    stock = r.stock_litres[:, 0]
+    assert stock[14 * 24 - 1] < 0.1 * 10_000.0          # run down by the shock
+    assert stock[21 * 24 - 1] == pytest.approx(stock[14 * 24 - 1] + 7 * 480.0, abs=100.0)  # ± an hour of sales
+    assert stock[-1] == pytest.approx(10_000.0)         # back to its normal stock, and no further
+    assert (np.diff(stock[14 * 24:]) >= -1e-9).all()
+    assert (r.delivered_litres[14 * 24:, 0] <= 1.2 * 100.0 + 1e-9).all()
