@@ -11,7 +11,7 @@ from dash import Input, Output, callback, dcc, html, no_update
 
 from components import ids
 from components.text import TEXT
-from reports.sources import SOURCES_DOC, VEHICLE_SOURCES_DOC
+from reports.sources import SOURCES_DOC
 from resilience.citydata import load_city, load_provenance
 from resilience.vehicles import ATTRIBUTION
 
@@ -134,9 +134,8 @@ def show_provenance(state: dict | None) -> tuple:
 
 @cache
 def sources_markdown() -> str:
-    """The bibliography the model, the presets and the city data cite: docs/sources.md and the vehicles' file."""
-    texts = [path.read_text(encoding="utf-8") for path in (SOURCES_DOC, VEHICLE_SOURCES_DOC) if path.exists()]
-    return "\n\n".join(texts)
+    """The bibliography the model, the presets, the vehicles and the city data cite: docs/sources.md."""
+    return SOURCES_DOC.read_text(encoding="utf-8")
 
 
 @cache

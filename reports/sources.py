@@ -1,9 +1,8 @@
 """The bibliography of ``docs/sources.md``: source ids ([S1], [S2], …), what each stands for, and which a text cites.
 
 Every published figure in Kizuna is cited as ``[S12]`` or ``[S4, S12]``; the ids are defined in
-``docs/sources.md`` (S1–S79) and, for the vehicle catalogue, ``docs/_sources_vehicles.md`` (S80 and
-above). Both files are part of the repository, so the app, the reports and the tests read the
-same list.
+``docs/sources.md`` (S80 and above for the vehicle catalogue). The file is part of the repository,
+so the app, the reports and the tests read the same list.
 """
 
 from __future__ import annotations
@@ -16,7 +15,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES_DOC = ROOT / "docs" / "sources.md"
 #: Sources of the vehicle catalogue (ids S80 and above), kept in a file of their own.
-VEHICLE_SOURCES_DOC = ROOT / "docs" / "_sources_vehicles.md"
 #: A citation: one or more ids in square brackets, e.g. "[S7]" or "[S4, S12]".
 CITATION = re.compile(r"\[(S\d+(?:\s*,\s*S\d+)*)\]")
 #: The heading of an entry, e.g. "### S7 — Japan Policy Forum: …".
@@ -86,11 +84,9 @@ def parse_sources(text: str) -> dict[str, Source]:
 
 @lru_cache(maxsize=1)
 def load_sources() -> dict[str, Source]:
-    """Every source id defined in ``docs/sources.md`` and ``docs/_sources_vehicles.md`` (if present)."""
+    """Every source id defined in ``docs/sources.md``."""
     sources: dict[str, Source] = {}
-    for path in (SOURCES_DOC, VEHICLE_SOURCES_DOC):
-        if path.exists():
-            sources.update(parse_sources(path.read_text(encoding="utf-8")))
+    sources.update(parse_sources(SOURCES_DOC.read_text(encoding="utf-8")))
     return sources
 
 

@@ -3,7 +3,7 @@
 Read from ``data/vehicles/ev_models.csv`` (built from Open EV Data plus Japanese-only
 rows from V2H charger makers' lists and carmaker figures; see
 ``data/sources/PROVENANCE.md`` §5 and ``data/vehicles/build_catalogue.py``; the
-carmaker figures' sources are listed in ``docs/_sources_vehicles.md``).
+carmaker figures' sources are listed in ``docs/sources.md``).
 """
 
 from __future__ import annotations

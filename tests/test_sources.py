@@ -1,7 +1,7 @@
 """Citations a reader can follow: every source id exists in docs/sources.md, no text cites the team's notes.
 
 Kizuna's sources are cited as ``[S7]`` (or ``[S4, S12]``) and listed in ``docs/sources.md``
-(S1–S79) and ``docs/_sources_vehicles.md`` (S80 and above). The team's working notes (FACTS,
+(S80 and above for the vehicle catalogue). The team's working notes (FACTS,
 MODEL, STACK-NOTES) are not part of the repository, so no text a user, a council or a
 contributor reads may cite them; forums and anonymous boards are never cited in council material.
 """
@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 
 from components.text import TEXT
-from reports.sources import CITATION, SOURCES_DOC, VEHICLE_SOURCES_DOC, cited_ids, load_sources, parse_sources
+from reports.sources import CITATION, SOURCES_DOC, cited_ids, load_sources, parse_sources
 from resilience.records import Scenario
 from resilience.scenarios import PRESETS
 
@@ -107,7 +107,7 @@ def test_every_bibliography_entry_has_publisher_title_date_url_quality_and_use()
     headings = re.findall(r"^#{2,4}\s*(S\d+)\b", SOURCES_DOC.read_text(encoding="utf-8"), re.MULTILINE)
     assert len(headings) == len(set(headings)) == len(sources) >= 40, "duplicate or unparsed entries"
     for source in sources.values():
-        assert 1 <= source.number <= 79, f"{source.id}: S80 and above are the vehicle sources' ids"
+        assert source.number >= 1, source.id
         assert source.heading and source.publisher and source.title and source.supports, source.id
         assert re.search(r"\b(19|20)\d\d\b", source.date), f"{source.id}: no date (a year at least): {source.date!r}"
         urls = [part.strip() for part in source.url.split(";")]
@@ -127,12 +127,11 @@ def test_the_derivations_section_points_to_model_sections():
     assert set(cited) <= sections, f"sections not in docs/model.md: {set(cited) - sections}"
 
 
-def test_the_vehicle_sources_file_uses_only_its_own_ids():
-    if not VEHICLE_SOURCES_DOC.exists():
-        pytest.skip("docs/_sources_vehicles.md is not written yet")
-    vehicles = parse_sources(VEHICLE_SOURCES_DOC.read_text(encoding="utf-8"))
-    assert all(source.number >= 80 for source in vehicles.values())
-    assert not set(vehicles) & set(parse_sources(SOURCES_DOC.read_text(encoding="utf-8")))
+def test_source_ids_are_unique_and_numbered_in_order():
+    text = SOURCES_DOC.read_text(encoding="utf-8")
+    ids = re.findall(r"^### (S\d+) —", text, flags=re.MULTILINE)
+    assert len(ids) == len(set(ids))
+    assert [int(i[1:]) for i in ids] == sorted(int(i[1:]) for i in ids)
 
 
 def test_citations_are_found_and_ordered():
@@ -152,7 +151,7 @@ def test_every_source_id_cited_in_the_repository_is_listed():
         ids = set(cited_ids(path.read_text(encoding="utf-8", errors="replace")))
         if ids - listed:
             missing[str(path.relative_to(ROOT))] = sorted(ids - listed, key=lambda s: int(s[1:]))
-    assert not missing, f"cited but not in docs/sources.md or docs/_sources_vehicles.md: {missing}"
+    assert not missing, f"cited but not in docs/sources.md: {missing}"
 
 
 def test_ui_strings_cite_no_working_notes():

@@ -180,9 +180,7 @@ def test_every_claim_has_its_numbers_and_how_they_were_read():
 
 
 def test_every_cited_source_is_in_the_vehicle_bibliography():
-    # docs/_sources_vehicles.md until it is merged into docs/sources.md; either may hold the S80… entries.
-    files = [REPO_ROOT / "docs" / name for name in ("_sources_vehicles.md", "sources.md")]
-    bibliography = "\n".join(f.read_text(encoding="utf-8") for f in files if f.exists())
+    bibliography = (REPO_ROOT / "docs" / "sources.md").read_text(encoding="utf-8")
     defined = set(re.findall(r"^### (S\d+) —", bibliography, flags=re.MULTILINE))
     catalogue = vehicle_catalogue()
     cited = {match for column in catalogue.columns for value in catalogue[column] for match in

@@ -12,7 +12,7 @@ dataset (from carmaker specifications and the press; :data:`EXTRA_ROWS`), and ad
 * for every PHEV the engine's electricity per litre of petrol (``engine_kwh_per_litre``) and the fuel tank
   (``fuel_tank_litres``), each with a status and its source or method.
 
-Sources are cited by their ids in ``docs/_sources_vehicles.md`` ("[S80]" …).
+Sources are cited by their ids in ``docs/sources.md`` ("[S80]" …).
 """
 
 from __future__ import annotations
@@ -69,7 +69,7 @@ VEHICLE_IDS = {
     ("Mitsubishi", "Eclipse Cross PHEV", ""): "mitsubishi-eclipse-cross-phev",
 }
 
-_MANUAL = "manual: carmaker specifications and press (docs/_sources_vehicles.md)"
+_MANUAL = "manual: carmaker specifications and press (docs/sources.md)"
 _TOTAL = "total (総電力量) as listed; usable is lower"
 _NICHICON_OLD = "http://nichicon-us.com/products/tribrid/v2h/ev_car_make.html"
 _GS_YUASA = "https://megalodon.jp/ref/2023-1221-1208-43/https://ps.gs-yuasa.com:443/products/ev/transfer"
