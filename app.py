@@ -20,6 +20,9 @@ from typing import Any
 import dash
 from dash import ALL, MATCH, Dash, Input, Output, State, ctx, dcc, html, no_update
 
+# A Celery worker imports this module with the project folder on sys.path and then takes the folder
+# off again before the pages load: import every top-level package the pages use while it is there.
+import reports  # noqa: F401
 from components import ids
 from components import scenario_controls as controls
 from components.background import background_callback_manager, worker_celery_app

@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from components import ids
+from components.kpi_cards import COMPARED_KPIS
 from components.text import TEXT
 from tests.browser.harness import save_screenshot, wait_for_dash
 
@@ -25,7 +26,7 @@ def test_compare_draws_three_scenarios_offline(
     header = page.locator(f"#{ids.COMPARE_TABLE} thead th")
     expect(header).to_have_text(["Figure", "A · as planned", "B · 10 % V2H adoption", "C · Doubled diesel stock",
                                  "B − A", "C − A"])
-    expect(page.locator(f"#{ids.COMPARE_TABLE} tbody tr")).to_have_count(13)
+    expect(page.locator(f"#{ids.COMPARE_TABLE} tbody tr")).to_have_count(len(COMPARED_KPIS))
     for graph in (ids.COMPARE_WITHOUT_POWER, ids.COMPARE_UNSERVED, ids.COMPARE_DIESEL, ids.COMPARE_V2H):
         expect(page.locator(f"#{graph} .scatterlayer .trace")).to_have_count(3)
     save_screenshot(page, "compare")
