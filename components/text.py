@@ -675,10 +675,12 @@ TEXT = MappingProxyType(
             "usable battery sizes there, Japanese-only models from V2H charger makers' lists (estimated). "
             "Carmakers' claims: as quoted in the catalogue, each with its source."
         ),
+        "v2h.engine_phev": "this PHEV's engine makes {kwh_per_litre:.2f} kWh per litre (from its maker's claim)",
+        "v2h.engine_none": "a battery-electric car has no engine",
         "v2h.source_model": (
             "Method (docs/model.md §5): η = {efficiency:.2f} car-to-home; PV surplus recharges the car up to "
-            "{soc_max:.0%} at η = {charge_efficiency:.2f}; a PHEV's engine makes {kwh_per_litre:g} kWh per litre; PV "
-            "from pvlib's clear-sky model × the weather's clear-sky index; hourly load shape '{load_shape}' of {city}."
+            "{soc_max:.0%} at η = {charge_efficiency:.2f}; {engine}; PV from pvlib's clear-sky model × the "
+            "weather's clear-sky index; hourly load shape '{load_shape}' of {city}."
         ),
         # Survival analysis (pages/survival.py)
         "nav.survival": "Survival",

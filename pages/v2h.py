@@ -210,12 +210,12 @@ def update_estimate(city_id, vehicle_id, soc_percent, reserve_percent, v2h_kw, l
         return (*([no_update] * 7), banner, False, no_update)
     hours, days = backup_headline(backup)
     city = backup.city
-    # A PHEV's engine yield is the car's own; a BEV shows the city fleet's fallback figure, as before.
-    kwh_per_litre = (backup.estimate.engine_kwh_per_litre if backup.estimate.engine_kwh_per_litre > 0
-                     else city.fleet.phev_kwh_per_litre)
+    kwh_per_litre = backup.estimate.engine_kwh_per_litre
+    engine = (TEXT["v2h.engine_phev"].format(kwh_per_litre=kwh_per_litre) if kwh_per_litre > 0
+              else TEXT["v2h.engine_none"])
     method = TEXT["v2h.source_model"].format(
         efficiency=backup.discharge_efficiency, soc_max=city.fleet.soc_max,
-        charge_efficiency=city.fleet.charge_efficiency, kwh_per_litre=kwh_per_litre,
+        charge_efficiency=city.fleet.charge_efficiency, engine=engine,
         load_shape=city.load_shape, city=city.name,
     )
     state = {"household": household.to_dict(), "query": household_query(household)}
