@@ -4,15 +4,7 @@ The format, its versions and its checks live in the engine,
 :mod:`resilience.scenario_file`, so that ``python -m resilience simulate
 --scenario-file`` reads a file without the reports package; this module is the
 dashboard's side: :func:`dump` stamps the file with this Kizuna's version and
-:func:`load` reads an upload. A file looks like::
-
-    {
-      "kind": "kizuna-scenario",
-      "schema_version": 1,
-      "city": "saitama",
-      "scenario": {"preset": "tohoku-2011", "duration_h": 168, ...},
-      "saved_with": "Kizuna 0.1.0"
-    }
+:func:`load` reads an upload (the format is described there).
 
 ``scenario`` holds every field of :class:`resilience.records.Scenario`
 (``Scenario.to_dict()``). :func:`load` never changes anything: it returns the

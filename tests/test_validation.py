@@ -14,6 +14,7 @@ from functools import cache
 import numpy as np
 import pytest
 
+from benchmarks.validation_figures import petrol_days, restored_of_hit, rows_of
 from components.scenario_controls import event_elsewhere_line, preset_scenario, scenario_header
 from resilience.citydata import load_city
 from resilience.citysim import Result, simulate
@@ -27,22 +28,6 @@ def run(city_id: str, preset: str, priority: bool = False, **fields) -> Result:
     duration = fields.pop("duration_h", PRESETS[preset].default_duration_h)
     return simulate(load_city(city_id), Scenario(preset=preset, duration_h=duration, priority_restoration=priority,
                                                  **fields))
-
-
-def restored_of_hit(result: Result) -> np.ndarray:
-    """Share of the households the outage hits that have grid again, per hour."""
-    off = result.households.households_off_grid.sum(axis=1)
-    return 1.0 - off / off.max()
-
-
-def petrol_days(result: Result) -> np.ndarray:
-    """Petrol at the stations able to pump ÷ the city's normal daily demand, per hour [days]."""
-    return result.petrol.reachable_stock_litres.sum(axis=1) / result.petrol.normal_daily_litres.sum()
-
-
-def columns(result: Result, facility_type: str) -> list[int]:
-    """Facilities of one type that the outage reaches."""
-    return [i for i, f in enumerate(result.city.facilities) if f.type == facility_type and result.facilities_hit[i]]
 
 
 def never_short(result: Result, cols: list[int]) -> bool:
@@ -84,7 +69,7 @@ def test_southwest_stations_keep_pumping_outside_the_area():
 @pytest.mark.parametrize("priority", [False, True])
 def test_southwest_hospitals_are_never_short(priority):
     result = run("berlin", "berlin-southwest-2026", priority)
-    hospitals = columns(result, "hospital")
+    hospitals = rows_of(result, "hospital")
     assert sum(result.city.facilities[i].sites for i in hospitals) == 7
     assert never_short(result, hospitals)
     assert result.kpis.critical_autonomy_h is None
@@ -93,7 +78,7 @@ def test_southwest_hospitals_are_never_short(priority):
 def test_southwest_priority_restoration_bridges_hospitals_within_a_day():
     # Hospitals at the 10 % quantile: the curve passes 10 % at about 13 h, so grid is back in hour 14.
     cautious, priority = run("berlin", "berlin-southwest-2026"), run("berlin", "berlin-southwest-2026", True)
-    hospitals = columns(priority, "hospital")
+    hospitals = rows_of(priority, "hospital")
     assert priority.grid_up[14, hospitals].all() and not priority.grid_up[13, hospitals].any()
     assert not cautious.grid_up[111, hospitals].any() and cautious.grid_up[112, hospitals].all()
     burned = {name: r.facilities_run.burned_litres[:, r.facilities_hit].sum()
@@ -119,7 +104,7 @@ def test_koepenick_hits_31500_households_and_all_are_back_by_32_h():
 def test_koepenick_hospitals_with_adequate_backup_are_never_short(priority):
     # 31 h of outage < a 24-h tank [S63] plus the depot's deliveries from hour 24.
     result = run("berlin", "berlin-koepenick-2019", priority)
-    hospitals = columns(result, "hospital")
+    hospitals = rows_of(result, "hospital")
     assert hospitals and never_short(result, hospitals)
     assert result.kpis.critical_autonomy_by_type_h["hospital"] is None
 
@@ -128,7 +113,7 @@ def test_koepenick_hospitals_have_no_margin_past_the_first_delivery():
     # The tanks hold 24 h at the critical load and the depot's first delivery comes at hour 24: an hour later
     # and the hospitals fall short at hour 24. "Never short" rests on a delivery on time.
     result = run("berlin", "berlin-koepenick-2019")
-    hospitals = columns(result, "hospital")
+    hospitals = rows_of(result, "hospital")
     tanks = np.array([result.city.facilities[i].tank_litres for i in hospitals])
     assert (result.facilities_run.fuel_litres[:, hospitals] / tanks).min() < 0.01
     late = run("berlin", "berlin-koepenick-2019", diesel_resupply_delay_h=25.0)
@@ -200,7 +185,7 @@ def test_hokkaido_on_saitama_leaves_only_stations_with_backup_pumping():
 @pytest.mark.parametrize("priority", [False, True])
 def test_hokkaido_on_saitama_hospitals_run_on_their_generators_and_are_never_short(priority):
     result = run("saitama", "hokkaido-2018", priority)
-    hospitals = columns(result, "hospital")
+    hospitals = rows_of(result, "hospital")
     assert len(hospitals) == 10 and never_short(result, hospitals)
     assert not result.grid_up[0, hospitals].any()
 
