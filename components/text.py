@@ -675,7 +675,8 @@ TEXT = MappingProxyType(
             "usable battery sizes there, Japanese-only models from V2H charger makers' lists (estimated). "
             "Carmakers' claims: as quoted in the catalogue, each with its source."
         ),
-        "v2h.engine_phev": "this PHEV's engine makes {kwh_per_litre:.2f} kWh per litre (from its maker's claim)",
+        "v2h.engine_phev": "this PHEV's engine makes {kwh_per_litre:.2f} kWh per litre",
+        "survival.engine_phev": "this PHEV's petrol is a generator at {kwh_per_litre:g} kWh per litre",
         "v2h.engine_none": "a battery-electric car has no engine",
         "v2h.source_model": (
             "Method (docs/model.md §5): η = {efficiency:.2f} car-to-home; PV surplus recharges the car up to "
@@ -761,9 +762,8 @@ TEXT = MappingProxyType(
             "PV are built for the 8,760 hours of {year} from 1 January 00:00 local time: a facility's critical kW "
             "with its type's daily shape, a household's kWh/day with the city's load shape, PV from pvlib's clear-sky "
             "model × the weather's clear-sky index. A household's car is a battery at the V2H unit's kW that stops "
-            "at the reserve and is recharged by PV up to the fleet's maximum; a PHEV's petrol is a generator at "
-            "{kwh_per_litre:g} kWh per litre (the car's own figure where the catalogue has one, else the city "
-            "fleet's)."
+            "at the reserve and is recharged by PV up to the fleet's maximum; {engine} (a PHEV's own figure where the "
+            "catalogue has one, else the city fleet's)."
         ),
         "survival.source_vehicles": "Vehicle data: Open EV Data (https://github.com/KilowattApp/open-ev-data).",
         "survival.source_facilities": (

@@ -313,9 +313,10 @@ def run_sweep(set_progress, _n_clicks, *controls):
                                               horizon_h=setup.max_duration_h)
     shares = [html.Li(line) for line in duration_shares(result)]
     # A PHEV's engine yield is the chosen car's own (its carmaker's claim); a BEV shows the city fleet's figure.
-    kwh_per_litre = (household_engine_kwh_per_litre(setup.household.vehicle_id, city)
-                     or city.fleet.phev_kwh_per_litre)
-    method = TEXT["survival.method"].format(year=REFERENCE_YEAR, kwh_per_litre=kwh_per_litre)
+    kwh_per_litre = household_engine_kwh_per_litre(setup.household.vehicle_id, city)
+    engine = (TEXT["survival.engine_phev"].format(kwh_per_litre=kwh_per_litre) if kwh_per_litre > 0
+              else TEXT["v2h.engine_none"])
+    method = TEXT["survival.method"].format(year=REFERENCE_YEAR, engine=engine)
     return (subject, summary_text(result), shares, probability_figure(result), heatmap_figure(result), method,
             [], True)
 

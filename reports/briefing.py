@@ -24,7 +24,7 @@ from components.text import TEXT
 from components.v2h_figures import backup_headline, usable_energy_formula, vehicle_name
 from reports import formatting as fmt
 from reports.exports import district_summary
-from reports.sources import cited_ids, load_sources
+from reports.sources import Source, cited_ids, load_sources
 from reports.version import kizuna_version
 from resilience.citydata import load_city, load_districts_geojson, load_provenance
 from resilience.citysim import Result, simulate
@@ -93,27 +93,6 @@ class ReferenceHousehold:
 
 
 @dataclass(frozen=True)
-class CitedSource:
-    """A source the briefing cites, as listed at its end (from ``docs/sources.md``).
-
-    Attributes
-    ----------
-    id : str
-        ``"S7"``.
-    heading : str
-        The entry's short title; a placeholder if the id is not in the bibliography.
-    publisher, date, quality, url : str
-    """
-
-    id: str
-    heading: str
-    publisher: str = ""
-    date: str = ""
-    quality: str = ""
-    url: str = ""
-
-
-@dataclass(frozen=True)
 class Briefing:
     """Everything a report prints, already formatted (the template only lays it out).
 
@@ -146,7 +125,7 @@ class Briefing:
     methodology: list[str]
     result: Result = field(repr=False)
     peak_hour_time: str = ""
-    sources: list[CitedSource] = field(default_factory=list)
+    sources: list[Source] = field(default_factory=list)
 
 
 def build_briefing(city_id: str, scenario: Scenario, *, prepared_by: str = "",
@@ -470,31 +449,24 @@ def _local_names(geojson: dict | None) -> dict[str, str]:
 def facility_table(result: Result) -> Table:
     """The dashboard's facility rows (:func:`components.facility_table.facility_rows`) as a printed table.
 
-    Sorted by risk: facilities that fall short come first, the earliest shortfall first; then the
-    lowest share of energy served (ties keep the city's order).
+    In the engine's risk order (``Result.facility_summary``): facilities that fall short first, the
+    earliest shortfall first, then the lowest share of energy served.
     """
     columns = [TEXT["facility.name"], TEXT["facility.type"], TEXT["facility.district"], TEXT["facility.status"],
-               "First shortfall [h]", "First shortfall at", TEXT["facility.fuel_hours_left"],
-               TEXT["facility.fuel_litres_end"], TEXT["facility.energy_served_pct"]]
+               "First shortfall [h]", "First shortfall at", TEXT["facility.backup"], TEXT["facility.kept_up_by"],
+               TEXT["facility.fuel_hours_left"], TEXT["facility.energy_served_pct"]]
     rows, classes = [], []
-    for row in sorted(facility_rows(result), key=_risk_order):
+    for row in facility_rows(result):
         never = row["first_shortfall_h"] is None
         rows.append([
             row["name"], row["type"], row["district"], row["status_label"],
             TEXT["facility.never"] if never else fmt.count(row["first_shortfall_h"]),
             "" if never else row["first_shortfall_time"],
-            fmt.cell(row["fuel_hours_left"], 1), fmt.cell(row["fuel_litres_end"], 0),
-            fmt.cell(row["energy_served_pct"], 1),
+            row["backup_label"], row["kept_up_by_label"],
+            fmt.cell(row["fuel_hours_left"], 1), fmt.cell(row["energy_served_pct"], 1),
         ])
         classes.append(f"status-{row['status']}")
-    return Table(columns, rows, [False] * 4 + [True, False, True, True, True], classes)
-
-
-def _risk_order(row: dict) -> tuple[bool, int, float]:
-    """Sort key of a facility row: short first, earliest shortfall first, then least energy served."""
-    never = row["first_shortfall_h"] is None
-    served = row["energy_served_pct"]
-    return (never, 0 if never else row["first_shortfall_h"], 100.0 if served is None else served)
+    return Table(columns, rows, [False] * 4 + [True, False, False, False, True, True], classes)
 
 
 def _facility_counts(result: Result) -> str:
@@ -634,17 +606,13 @@ def field_label(table: str, column: str) -> str:
     return words[:1].upper() + words[1:]
 
 
-def cited_sources(*texts: str) -> list[CitedSource]:
+def cited_sources(*texts: str) -> list[Source]:
     """The sources the texts cite ([S1], [S4, S12] …), in numerical order, with their entries in ``docs/sources.md``."""
     bibliography = load_sources()
     listed = []
     for source_id in cited_ids(*texts):
         entry = bibliography.get(source_id)
-        if entry is None:
-            listed.append(CitedSource(source_id, f"not listed in {SOURCES_DOC}"))
-        else:
-            listed.append(CitedSource(source_id, entry.heading, entry.publisher, entry.date, entry.quality,
-                                      entry.url))
+        listed.append(entry if entry is not None else Source(source_id, f"not listed in {SOURCES_DOC}"))
     return listed
 
 

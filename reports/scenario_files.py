@@ -52,22 +52,7 @@ def dump(city_id: str, scenario: Scenario) -> str:
 
 
 def load(text: str | bytes) -> tuple[str, Scenario]:
-    """Read a scenario file (see :func:`resilience.scenario_file.loads` for every check).
-
-    Parameters
-    ----------
-    text : str or bytes
-        The file's content (bytes are decoded as UTF-8, e.g. from an upload).
-
-    Returns
-    -------
-    city_id : str
-    scenario : resilience.records.Scenario
-
-    Raises
-    ------
-    KizunaInputError
-        With a message that names the problem (not JSON, wrong kind, newer or
-        older version, unknown city, a field unknown or out of range, …).
+    """Read a scenario file (bytes are decoded as UTF-8): :func:`resilience.scenario_file.loads`, which
+    returns ``(city_id, Scenario)`` or raises :class:`~resilience.errors.KizunaInputError` naming the problem.
     """
     return loads(text)

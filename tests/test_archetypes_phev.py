@@ -83,7 +83,8 @@ def test_survival_page_method_names_the_cars_own_figure():
     assert out["error_hidden"] is True
     assert "a generator at 0.76 kWh per litre" in out["method"]
     leaf = dict(zip(OUTPUTS, page.run_sweep(lambda _progress: None, 1, *CONTROLS.values()), strict=True))
-    assert "a generator at 2.2 kWh per litre" in leaf["method"]  # a BEV: the city fleet's figure, for a PHEV
+    assert "a battery-electric car has no engine" in leaf["method"]  # no engine figure shown for a BEV
+    assert "kWh per litre" not in leaf["method"].split("no engine")[0].split("maximum;")[-1]
 
 
 def run_cli(capsys, *argv: str) -> dict:

@@ -165,7 +165,7 @@ def test_a_phev_burns_its_petrol_at_its_own_engine_figure(v2h_page):
     out = estimate(v2h_page, vehicle_id="toyota-prius-phv-2017", load_mode="full", petrol_litres=20)
     engine = next(trace for trace in out["figure"].data if trace.name == TEXT["v2h.trace_engine"])
     assert np.sum(np.asarray(engine.y, dtype=float)) == pytest.approx(20 * 0.76, rel=1e-9)
-    assert "this PHEV's engine makes 0.76 kWh per litre (from its maker's claim)" in out["method"]
+    assert "this PHEV's engine makes 0.76 kWh per litre" in out["method"]
     claim_text = " ".join(str(child.children) for child in out["claim"])
     assert "Kizuna on the claim's basis: 4.00 days at 10 kWh/day" in claim_text
     assert "7.3 kWh × (1.00 − 0.00) × 1.00 = 7.30 kWh from the battery + 43 L × 0.76 kWh/L = 32.68 kWh" in claim_text
