@@ -21,7 +21,8 @@ PORT ?= 8050
 
 help:
 	@echo "make run          serve the dashboard on http://$(HOST):$(PORT) (HOST=… PORT=… to change)"
-	@echo "make test         ruff + the whole pytest suite (browser tests use /usr/bin/chromium)"
+	@echo "make test         lint + the whole pytest suite (browser tests use /usr/bin/chromium)"
+	@echo "make lint         ruff + import-linter (the layers of ARCHITECTURE.md run one way)"
 	@echo "make bench        run every benchmarks/bench_*.py and print its figures"
 	@echo "make screenshots  refresh docs/screenshots/*.png from the browser tests"
 	@echo "make clean        remove test output and caches (keeps .venv)"
@@ -48,6 +49,7 @@ run: $(RUNTIME_STAMP)
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports --no-cache
 
 test: lint
 	$(PY) -m pytest

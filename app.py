@@ -26,13 +26,13 @@ import reports  # noqa: F401
 from components import ids
 from components import scenario_controls as controls
 from components.background import background_callback_manager, worker_celery_app
-from components.downloads import download_bar
-from components.downloads import register_callbacks as register_download_callbacks
-from components.hit_area import default_area_hint, district_options
 from components.scenario_controls import problem_list, sync_controls
-from components.text import TEXT
 from components.url_state import COMPARE_PARAM, MAP_PARAM, decode_query, default_view, encode_query
+from presentation.hit_area import default_area_hint, district_options
+from presentation.text import TEXT
 from resilience.citydata import list_cities
+from wiring.downloads import download_bar
+from wiring.downloads import register_callbacks as register_download_callbacks
 
 APP_ROOT = Path(__file__).resolve().parent
 DEFAULT_HOST = "127.0.0.1"

@@ -25,8 +25,8 @@ from typing import Any
 from dash import dcc, html
 
 from components import ids
-from components.hit_area import chosen_districts, default_area_hint, district_options, hit_area_line
-from components.text import TEXT
+from presentation.hit_area import chosen_districts, default_area_hint, district_options, hit_area_line
+from presentation.text import TEXT
 from resilience.citydata import list_cities, load_city
 from resilience.errors import KizunaInputError
 from resilience.records import PRESET_IDS, Scenario
@@ -418,7 +418,7 @@ class Variant:
     Attributes
     ----------
     label_key : str
-        Key of its label in :data:`components.text.TEXT`.
+        Key of its label in :data:`presentation.text.TEXT`.
     set_fields : dict
         Scenario fields set to a value.
     scale_fields : dict
@@ -593,7 +593,7 @@ def districts_field(page: str, values: Mapping[str, Any]) -> html.Div:
 
 
 def dropdown_labels() -> dict[str, str]:
-    """The texts a Dash 4 dropdown shows (select all, search, …), from :data:`components.text.TEXT`."""
+    """The texts a Dash 4 dropdown shows (select all, search, …), from :data:`presentation.text.TEXT`."""
     keys = ("select_all", "deselect_all", "selected_count", "search", "clear_search", "clear_selection",
             "no_options_found")
     return {key: TEXT[f"dropdown.{key}"] for key in keys}

@@ -20,7 +20,6 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import parse_qsl, urlencode
 
-from components.figures import DEFAULT_MAP_METRIC, MAP_METRICS
 from components.scenario_controls import (
     COMPARE_VARIANTS,
     DEFAULT_CITY_ID,
@@ -28,7 +27,8 @@ from components.scenario_controls import (
     default_preset,
     preset_scenario,
 )
-from components.text import TEXT
+from presentation.figures import DEFAULT_MAP_METRIC, MAP_METRICS
+from presentation.text import TEXT
 from resilience.citydata import load_city
 from resilience.errors import KizunaInputError
 from resilience.records import Scenario

@@ -10,7 +10,7 @@ import dash_ag_grid as dag
 from dash import Input, Output, callback, dcc, html, no_update
 
 from components import ids
-from components.text import TEXT
+from presentation.text import TEXT
 from reports.sources import SOURCES_DOC
 from resilience.citydata import load_city, load_provenance
 from resilience.vehicles import ATTRIBUTION

@@ -12,8 +12,6 @@ import dash
 from dash import Input, Output, callback, dcc, html, no_update
 
 from components import ids
-from components.figures import KWH_PER_MWH, comparison_figure, critical_unserved_kwh
-from components.kpi_cards import ComparisonRow, kpi_comparison_rows
 from components.results_cache import simulation
 from components.scenario_controls import (
     COMPARE_VARIANTS,
@@ -25,7 +23,9 @@ from components.scenario_controls import (
     scenario_header,
     scenario_picker,
 )
-from components.text import TEXT
+from presentation.figures import KWH_PER_MWH, comparison_figure, critical_unserved_kwh
+from presentation.kpi_content import ComparisonRow, kpi_comparison_rows
+from presentation.text import TEXT
 from resilience.errors import KizunaInputError
 
 PAGE = ids.PAGE_COMPARE

@@ -6,9 +6,9 @@ import dash
 from dash import dcc, html
 
 from components import ids
-from components.district_map import DISTRICT_MAP_GRAPH_CONFIG, district_choropleth
-from components.home_data import districts_geojson, districts_table
-from components.text import TEXT
+from presentation.district_map import DISTRICT_MAP_GRAPH_CONFIG, district_choropleth
+from presentation.home_data import districts_geojson, districts_table
+from presentation.text import TEXT
 
 dash.register_page(
     __name__,

@@ -14,19 +14,16 @@ import dash
 from dash import Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
 
 from components import ids
-from components.district_map import DISTRICT_MAP_GRAPH_CONFIG
-from components.facility_table import facility_grid, facility_rows
-from components.figures import (
-    DEFAULT_MAP_METRIC,
-    MAP_METRICS,
-    district_map_figure,
-    district_map_patch,
-    supply_figure,
-)
-from components.kpi_cards import kpi_card_row, kpi_cards
+from components.facility_table import facility_grid
+from components.kpi_cards import kpi_card_row
+from components.map_patch import district_map_patch
 from components.results_cache import simulation
 from components.scenario_controls import error_banner, problem_list, scenario_header, scenario_picker
-from components.text import TEXT
+from presentation.district_map import DISTRICT_MAP_GRAPH_CONFIG
+from presentation.facility_rows import facility_rows
+from presentation.figures import DEFAULT_MAP_METRIC, MAP_METRICS, district_map_figure, supply_figure
+from presentation.kpi_content import kpi_cards
+from presentation.text import TEXT
 from resilience.citydata import load_districts_geojson
 from resilience.errors import KizunaInputError
 

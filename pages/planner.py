@@ -10,11 +10,12 @@ import dash
 from dash import Input, Output, callback, dcc, html, no_update
 
 from components import ids
-from components.figures import households_figure, supply_figure
-from components.kpi_cards import kpi_card_row, kpi_cards
+from components.kpi_cards import kpi_card_row
 from components.results_cache import simulation
 from components.scenario_controls import error_banner, planner_controls, problem_list, scenario_header
-from components.text import TEXT
+from presentation.figures import households_figure, supply_figure
+from presentation.kpi_content import kpi_cards
+from presentation.text import TEXT
 from resilience.errors import KizunaInputError
 
 PAGE = ids.PAGE_PLANNER

@@ -6,7 +6,18 @@ import dash
 from dash import Input, Output, State, callback, clientside_callback, dcc, html, no_update
 
 from components import ids
-from components.archetypes import (
+from components.household_controls import (
+    BANNER_STYLE,
+    GRID_STYLE,
+    REPLACE_URL_QUERY_JS,
+    STACK_STYLE,
+    HouseholdControlIds,
+    error_banner,
+    household_controls,
+    labelled,
+    radio_group,
+)
+from presentation.archetypes import (
     REFERENCE_YEAR,
     SURVIVAL_HORIZONS_H,
     SurvivalSetup,
@@ -18,30 +29,19 @@ from components.archetypes import (
     setup_query,
     survival_inputs,
 )
-from components.downloads import survival_downloads
-from components.survival_figures import (
+from presentation.survival_figures import (
     GRAPH_CONFIG,
     duration_shares,
     heatmap_figure,
     probability_figure,
     summary_text,
 )
-from components.text import TEXT
-from components.v2h_figures import (
-    BANNER_STYLE,
-    GRID_STYLE,
-    REPLACE_URL_QUERY_JS,
-    STACK_STYLE,
-    HouseholdControlIds,
-    error_banner,
-    household_controls,
-    labelled,
-    radio_group,
-)
+from presentation.text import TEXT
 from resilience.citydata import list_cities, load_city
 from resilience.errors import KizunaInputError
 from resilience.records import City
 from resilience.vehicles import vehicle_catalogue
+from wiring.downloads import survival_downloads
 
 dash.register_page(
     __name__,

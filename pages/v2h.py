@@ -9,7 +9,17 @@ import dash
 from dash import Input, Output, callback, clientside_callback, dcc, html, no_update
 
 from components import ids
-from components.archetypes import (
+from components.household_controls import (
+    BANNER_STYLE,
+    GRID_STYLE,
+    REPLACE_URL_QUERY_JS,
+    STACK_STYLE,
+    HouseholdControlIds,
+    error_banner,
+    household_controls,
+    labelled,
+)
+from presentation.archetypes import (
     V2H_HORIZONS_H,
     Household,
     default_start,
@@ -17,29 +27,21 @@ from components.archetypes import (
     household_from_query,
     household_query,
 )
-from components.downloads import v2h_downloads
-from components.text import TEXT
-from components.v2h_figures import (
-    BANNER_STYLE,
+from presentation.text import TEXT
+from presentation.v2h_figures import (
     GRAPH_CONFIG,
-    GRID_STYLE,
-    REPLACE_URL_QUERY_JS,
-    STACK_STYLE,
-    HouseholdControlIds,
     backup_figure,
     backup_headline,
     car_backup,
     claim_comparison,
     energy_days_formula,
     engine_figures_text,
-    error_banner,
-    household_controls,
-    labelled,
     usable_energy_formula,
 )
 from resilience.citydata import list_cities, load_city
 from resilience.errors import KizunaInputError
 from resilience.vehicles import vehicle_catalogue
+from wiring.downloads import v2h_downloads
 
 dash.register_page(
     __name__,

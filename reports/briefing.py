@@ -3,7 +3,7 @@
 Every number printed here is read from :class:`resilience.citysim.Result` (its KPIs,
 ``facility_summary`` and hourly tables), from the reference households'
 :func:`resilience.v2h_backup` estimates, or from the city's provenance table, and is
-printed in the format of the dashboard's KPI cards (:mod:`reports.formatting`), so a
+printed in the format of the dashboard's KPI cards (:mod:`presentation.formatting`), so a
 reader can find each figure of the summary again in a card or a table.
 The figures (images) are built by :mod:`reports.images`; the page layout lives in
 ``reports/templates``.
@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from components.archetypes import DEFAULT_VEHICLE_ID, Household, HouseholdBackup, household_backup
-from components.facility_table import facility_rows
-from components.kpi_cards import KpiCard, kpi_cards
-from components.text import TEXT
-from components.v2h_figures import backup_headline, usable_energy_formula, vehicle_name
-from reports import formatting as fmt
+from presentation import formatting as fmt
+from presentation.archetypes import DEFAULT_VEHICLE_ID, Household, HouseholdBackup, household_backup
+from presentation.facility_rows import facility_rows
+from presentation.kpi_content import KpiCard, kpi_cards
+from presentation.text import TEXT
+from presentation.v2h_figures import backup_headline, usable_energy_formula, vehicle_name
 from reports.exports import district_summary
 from reports.sources import Source, cited_ids, load_sources
 from reports.version import kizuna_version
@@ -80,8 +80,8 @@ class ReferenceHousehold:
     Attributes
     ----------
     label : str
-    household : components.archetypes.Household
-    backup : components.archetypes.HouseholdBackup
+    household : presentation.archetypes.Household
+    backup : presentation.archetypes.HouseholdBackup
     formula : str
         ``E = C × (SOC₀ − reserve) × η`` with its numbers.
     """
@@ -498,7 +498,7 @@ def v2h_city_rows(result: Result) -> list[tuple[str, str]]:
 def reference_households(result: Result) -> list[ReferenceHousehold]:
     """A Nissan LEAF 40 kWh at 60 % state of charge without and with the city's typical rooftop PV.
 
-    Each is estimated by :func:`components.archetypes.household_backup` (which calls
+    Each is estimated by :func:`presentation.archetypes.household_backup` (which calls
     :func:`resilience.v2h_backup` with the city fleet's efficiencies, as the V2H page
     does) for the scenario's start, weather, load mode and reserve.
     """

@@ -1,7 +1,7 @@
 """The dashboard's charts as static PNG images (kaleido), for the PDF and the standalone HTML report.
 
-The figures are built by the dashboard's own builders (:mod:`components.figures`,
-:mod:`components.v2h_figures`); this module only renders them. Kaleido drives
+The figures are built by the dashboard's own builders (:mod:`presentation.figures`,
+:mod:`presentation.v2h_figures`); this module only renders them. Kaleido drives
 Chromium (it finds ``/usr/bin/chromium`` by itself); starting Chromium takes about
 2 s, so one kaleido server is started per process (:func:`start_image_server`) and
 every image after that takes a fraction of a second.
@@ -22,8 +22,8 @@ import kaleido
 import plotly.graph_objects as go
 from kaleido import PageGenerator
 
-from components.figures import district_map_figure, households_figure, supply_figure
-from components.v2h_figures import backup_figure
+from presentation.figures import district_map_figure, households_figure, supply_figure
+from presentation.v2h_figures import backup_figure
 from reports.briefing import Briefing
 from resilience.citydata import load_districts_geojson
 

@@ -11,8 +11,8 @@ and one flag per field of :class:`~resilience.records.Scenario`, made from
 true/false field is ``--name`` / ``--no-name``, and a field that may be None
 takes ``default`` to mean "the preset's or the city's value". A flag sets only
 the field it names, over the file's value; the file's city applies unless
-``--city`` is given. Nothing here imports ``reports`` or ``dash`` except the
-``report`` command, which needs them.
+``--city`` is given. The ``report`` command lives in :mod:`reports.cli` (the
+engine never imports the reports); ``python -m resilience`` adds it.
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ import operator
 import sys
 import types
 import typing
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -320,30 +320,13 @@ def run_v2h(args: argparse.Namespace) -> int:
     return 0
 
 
-def run_report(args: argparse.Namespace) -> int:
-    # The reports package pulls in plotly, kaleido and WeasyPrint: only this command needs them.
-    from reports.render import build_html, build_pdf
-
-    out = Path(args.out or f"report.{args.format or 'pdf'}")
-    report_format = args.format or ("html" if out.suffix.lower() in (".html", ".htm") else "pdf")
-    if not out.parent.is_dir():
-        raise KizunaInputError(f"--out = {str(out)!r}: no folder {str(out.parent)!r} to write it in")
-    city, scenario = scenario_inputs(args)
-    if report_format == "pdf":
-        out.write_bytes(build_pdf(city, scenario, args.prepared_by))
-    else:
-        out.write_text(build_html(city, scenario, args.prepared_by), encoding="utf-8")
-    print(out)
-    return 0
-
-
 def run_validate(args: argparse.Namespace) -> int:
     from resilience.importing import main_validate
 
     return main_validate([args.path])
 
 
-def _add_scenario_options(parser: argparse.ArgumentParser) -> None:
+def add_scenario_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--city", help="bundled city id or the path of a city folder or workbook "
                                        f"(default: the scenario file's city, else {DEFAULT_CITY})")
     parser.add_argument("--scenario-file", metavar="FILE",
@@ -363,7 +346,17 @@ def _add_scenario_options(parser: argparse.ArgumentParser) -> None:
                                 choices=flag.choices, **common)
 
 
-def build_parser() -> argparse.ArgumentParser:
+#: Adds one more subcommand to the parser's subcommands (e.g. ``report``, from :mod:`reports.cli`).
+AddCommand = Callable[[argparse._SubParsersAction], None]
+
+
+def build_parser(extra_commands: Sequence[AddCommand] = ()) -> argparse.ArgumentParser:
+    """The ``python -m resilience`` parser: the engine's commands, then ``extra_commands``.
+
+    The engine cannot import the layers above it; ``resilience/__main__.py`` (the
+    program's entry point, like ``app.py`` for the dashboard) passes the ``report``
+    command in from :mod:`reports.cli`.
+    """
     parser = _Parser(prog="python -m resilience", description="Kizuna's resilience engine.")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
@@ -372,7 +365,7 @@ def build_parser() -> argparse.ArgumentParser:
     survival.set_defaults(handler=run_survival)
 
     sim = commands.add_parser("simulate", help="play an outage scenario on a city")
-    _add_scenario_options(sim)
+    add_scenario_options(sim)
     sim.add_argument("--format", choices=("json", "csv"), default="json")
     sim.add_argument("--table", choices=("districts", "facilities", "city"), default="districts",
                      help="which hourly table --format csv prints")
@@ -395,23 +388,18 @@ def build_parser() -> argparse.ArgumentParser:
     v2h.add_argument("--hours", type=int, default=720)
     v2h.set_defaults(handler=run_v2h)
 
-    report = commands.add_parser("report", help="PDF briefing (or standalone HTML report) of a scenario")
-    _add_scenario_options(report)
-    report.add_argument("--out", help="file to write (default: report.pdf or report.html)")
-    report.add_argument("--format", choices=("pdf", "html"), help="default: from --out's suffix, else pdf")
-    report.add_argument("--prepared-by", default="", help="name printed on the title page")
-    report.set_defaults(handler=run_report)
-
     validate = commands.add_parser("validate", help="check a city folder of CSVs or an Excel workbook")
     validate.add_argument("path")
     validate.set_defaults(handler=run_validate)
+    for add_command in extra_commands:
+        add_command(commands)
     return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, extra_commands: Sequence[AddCommand] = ()) -> int:
     """Run the command line; return the exit status."""
     try:
-        args = build_parser().parse_args(argv)
+        args = build_parser(extra_commands).parse_args(argv)
         return args.handler(args)
     except KizunaInputError as exc:
         lines = [line.strip() for problem in exc.problems for line in problem.splitlines() if line.strip()]

@@ -13,7 +13,7 @@ import json
 
 import pytest
 
-from components.archetypes import (
+from presentation.archetypes import (
     REFERENCE_YEAR,
     Household,
     household_backup,
@@ -21,7 +21,7 @@ from components.archetypes import (
     household_survival_inputs,
     run_survival,
 )
-from components.v2h_figures import car_backup
+from presentation.v2h_figures import car_backup
 from resilience.citydata import load_city
 from resilience.cli import main
 from resilience.v2h import usable_energy_kwh

@@ -34,7 +34,7 @@ from components.background import (
     redis_url,
     worker_celery_app,
 )
-from components.text import TEXT
+from presentation.text import TEXT
 from tests.test_callbacks_v2h import load_page_isolated
 
 REPO_ROOT = Path(__file__).resolve().parents[1]

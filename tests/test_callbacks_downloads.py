@@ -16,15 +16,16 @@ from dash._utils import AttributeDict
 from hypothesis import given
 from hypothesis import strategies as st
 
-from components import downloads, ids
-from components.archetypes import Household, SurvivalSetup, household_backup, run_survival, survival_inputs
+from components import ids
 from components.results_cache import simulation
 from components.scenario_controls import default_state
-from components.text import TEXT
+from presentation.archetypes import Household, SurvivalSetup, household_backup, run_survival, survival_inputs
+from presentation.text import TEXT
 from reports.scenario_files import SCHEMA_VERSION, dump, load
 from resilience.citydata import list_cities, load_city
 from resilience.records import PRESET_IDS, Scenario
 from resilience.survival import HOURS_PER_YEAR
+from wiring import downloads
 
 #: Column names of an export that carry no unit: identifiers, labels, flags and counts named by what they count.
 UNITLESS_COLUMNS = {"time", "district_id", "facility_id", "type", "grid_up", "households", "households_off_grid",

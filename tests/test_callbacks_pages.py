@@ -14,11 +14,11 @@ from dash._callback_context import context_value
 from dash._utils import AttributeDict
 
 from components import ids
-from components.facility_table import facility_rows
-from components.figures import MAP_METRICS, district_metric
-from components.kpi_cards import COMPARED_KPIS, kpi_cards, kpi_comparison_rows
 from components.results_cache import simulation
 from components.scenario_controls import default_state
+from presentation.facility_rows import facility_rows
+from presentation.figures import MAP_METRICS, district_metric
+from presentation.kpi_content import COMPARED_KPIS, kpi_cards, kpi_comparison_rows
 from resilience.citydata import load_city, load_provenance
 
 SOURCE_TRACES = 5  # grid, PV, V2H, generators, batteries

@@ -22,8 +22,8 @@ from components.scenario_controls import (
     state_from_controls,
     sync_controls,
 )
-from components.text import TEXT
 from components.url_state import default_view
+from presentation.text import TEXT
 from resilience.errors import KizunaInputError
 from resilience.records import Scenario
 

@@ -10,7 +10,7 @@ import pytest
 from dash import no_update
 
 from components import ids
-from components.archetypes import (
+from presentation.archetypes import (
     REFERENCE_YEAR,
     Household,
     SurvivalSetup,
@@ -21,8 +21,8 @@ from components.archetypes import (
     setup_from_query,
     setup_query,
 )
-from components.survival_figures import heatmap_figure, month_hour_table, probability_figure, summary_text
-from components.text import TEXT
+from presentation.survival_figures import heatmap_figure, month_hour_table, probability_figure, summary_text
+from presentation.text import TEXT
 from resilience.citydata import load_city
 from resilience.survival import HOURS_PER_YEAR, SurvivalResult
 from resilience.v2h import v2h_backup

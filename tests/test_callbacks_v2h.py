@@ -17,7 +17,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from components import ids
-from components.archetypes import (
+from components.household_controls import vehicle_options
+from presentation.archetypes import (
     Household,
     HouseholdBackup,
     claim_days_at,
@@ -25,8 +26,8 @@ from components.archetypes import (
     household_from_query,
     household_query,
 )
-from components.text import TEXT
-from components.v2h_figures import backup_figure, car_backup, claim_comparison, vehicle_options
+from presentation.text import TEXT
+from presentation.v2h_figures import backup_figure, car_backup, claim_comparison
 from resilience.citydata import load_city
 from resilience.v2h import v2h_backup
 from resilience.vehicles import vehicle, vehicle_catalogue

@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from components.district_map import district_choropleth
-from components.home_data import districts_geojson, districts_table
+from presentation.district_map import district_choropleth
+from presentation.home_data import districts_geojson, districts_table
 
 SQUARE = {"type": "Polygon", "coordinates": [[[0, 0], [2, 0], [2, 2], [0, 2], [0, 0]]]}
 

@@ -32,10 +32,10 @@ from openpyxl import load_workbook
 from plotly.basedatatypes import BaseFigure
 
 from components import ids
-from components.kpi_cards import kpi_cards, kpi_comparison_rows
 from components.results_cache import simulation
 from components.scenario_controls import DEFAULT_COMPARE, NO_VARIANT, default_state, preset_scenario, state_scenario
-from components.text import TEXT
+from presentation.kpi_content import kpi_cards, kpi_comparison_rows
+from presentation.text import TEXT
 from reports import exports
 from reports.briefing import build_briefing
 from reports.render import render_html

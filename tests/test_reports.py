@@ -7,25 +7,27 @@ PDF checks use poppler's ``pdfinfo``, ``pdftotext`` and ``pdftoppm``; images nee
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import os
 import re
 import shutil
 import struct
 import subprocess
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from components.kpi_cards import kpi_cards
-from components.text import TEXT
-from reports import formatting as fmt
+from presentation import formatting as fmt
+from presentation.kpi_content import kpi_cards
+from presentation.text import TEXT
 from reports.briefing import build_briefing, district_table, facility_table, provenance_table, summary_sentences
+from reports.cli import main
 from resilience import simulate
 from resilience.citydata import load_city, load_provenance
-from resilience.cli import main
 from resilience.records import City, DieselSupply, District, EVFleet, Facility, PetrolSupply, Scenario
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -356,7 +358,7 @@ def test_number_formats(call, expected):
 
 
 def test_district_map_renders_offline(tools):
-    from components.figures import district_map_figure
+    from presentation.figures import district_map_figure
     from reports.images import figure_png
     from resilience.citydata import load_districts_geojson
 
@@ -376,6 +378,29 @@ def test_report_command_writes_html_and_pdf(tools, tmp_path, capsys):
     pdf_path = tmp_path / "briefing.pdf"
     assert main(["report", "--city", "berlin", "--scenario", "berlin-koepenick-2019", "--hours", "48",
                  "--out", str(pdf_path)]) == 0
+    assert pdf_path.read_bytes()[:5] == b"%PDF-"
+
+
+def test_python_m_resilience_report_never_imports_dash(tools, tmp_path):
+    """The command-line report runs the engine, the presentation layer and the reports, never the dashboard."""
+    pdf_path = tmp_path / "briefing.pdf"
+    script = (
+        "import contextlib, io, json, runpy, sys\n"
+        f"sys.argv = ['resilience', 'report', '--city', 'berlin', '--hours', '24', '--out', {str(pdf_path)!r}]\n"
+        "with contextlib.redirect_stdout(io.StringIO()):\n"
+        "    try:\n"
+        "        runpy.run_module('resilience', run_name='__main__', alter_sys=True)\n"
+        "    except SystemExit as exit_:\n"
+        "        status = exit_.code\n"
+        "print(json.dumps({'status': status, **{name: name in sys.modules for name in "
+        "('dash', 'dash_ag_grid', 'flask', 'components', 'pages', 'wiring', 'app')}}))\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=600,
+                          cwd=Path(__file__).resolve().parents[1])
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout.strip().splitlines()[-1]) == {
+        "status": 0, "dash": False, "dash_ag_grid": False, "flask": False, "components": False, "pages": False,
+        "wiring": False, "app": False}
     assert pdf_path.read_bytes()[:5] == b"%PDF-"
 
 

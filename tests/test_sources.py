@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from components.text import TEXT
+from presentation.text import TEXT
 from reports.sources import CITATION, SOURCES_DOC, cited_ids, load_sources, parse_sources
 from resilience.records import Scenario
 from resilience.scenarios import PRESETS

@@ -8,8 +8,8 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from components import ids
-from components.kpi_cards import COMPARED_KPIS
-from components.text import TEXT
+from presentation.kpi_content import COMPARED_KPIS
+from presentation.text import TEXT
 from tests.browser.harness import save_screenshot, wait_for_dash
 
 pytestmark = pytest.mark.browser

@@ -6,7 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from components import ids
-from components.text import TEXT
+from presentation.text import TEXT
 from tests.browser.harness import save_screenshot, wait_for_dash
 
 pytestmark = pytest.mark.browser

@@ -11,7 +11,7 @@ from playwright.sync_api import Page, expect
 from components import ids
 from components import scenario_controls as sc
 from components.results_cache import simulation
-from components.text import TEXT
+from presentation.text import TEXT
 from tests.browser.harness import save_screenshot, wait_for_dash, wait_for_new_text
 
 pytestmark = pytest.mark.browser

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 from pydantic import Field, model_validator
 
-from components.text import TEXT
+from presentation.text import TEXT
 from resilience.citydata import list_cities, load_city
 from resilience.errors import KizunaInputError
 from resilience.facilities import BATTERY_CHARGE_EFFICIENCY, BATTERY_DISCHARGE_EFFICIENCY

@@ -12,11 +12,10 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
-from dash import Patch
 from plotly.subplots import make_subplots
 
-from components.district_map import FONT_FAMILY, district_choropleth
-from components.text import TEXT
+from presentation.district_map import FONT_FAMILY, district_choropleth
+from presentation.text import TEXT
 from resilience.citysim import Result
 
 KWH_PER_MWH = 1000.0
@@ -51,7 +50,7 @@ class MapMetric:
     Attributes
     ----------
     label_key, explain_key : str
-        Keys in :data:`components.text.TEXT` of its label (with unit) and its explanation.
+        Keys in :data:`presentation.text.TEXT` of its label (with unit) and its explanation.
     column : str
         Column of ``Result.districts``.
     scale : float
@@ -120,7 +119,7 @@ def district_map_figure(geojson: dict, result: Result, metric_id: str, hour: int
     Returns
     -------
     plotly.graph_objects.Figure
-        The choropleth of :func:`components.district_map.district_choropleth`. Another
+        The choropleth of :func:`presentation.district_map.district_choropleth`. Another
         hour, metric or scenario of the same city only changes the first trace's
         colours and labels (see :func:`district_map_patch`).
     """
@@ -133,7 +132,7 @@ def district_map_figure(geojson: dict, result: Result, metric_id: str, hour: int
     hover = pd.DataFrame({TEXT["map.hover_district"]: [names[i] for i in district_ids]}, index=district_ids)
     fig = district_choropleth(geojson, values, id_property="district_id", label=TEXT[metric.label_key], hover=hover,
                               name_property="name")
-    fig.update_traces(selector={"type": "choropleth"}, **_metric_style(metric, matrix))
+    fig.update_traces(selector={"type": "choropleth"}, **metric_style(metric, matrix))
     fig.update_traces(selector={"type": "scattergeo"}, textfont_size=MAP_LABEL_SIZE)
     for trace in fig.select_traces(selector={"type": "scattergeo"}):
         trace.text = [_wrapped_name(name) for name in trace.text]
@@ -141,43 +140,12 @@ def district_map_figure(geojson: dict, result: Result, metric_id: str, hour: int
     return fig
 
 
-def district_map_patch(result: Result, metric_id: str, hour: int, *, restyle: bool = False) -> Patch:
-    """The change that moves a :func:`district_map_figure` of the same city to another hour.
-
-    Parameters
-    ----------
-    result : Result
-        The simulation to show (of the city the figure was drawn for).
-    metric_id : str
-        A key of :data:`MAP_METRICS`.
-    hour : int
-        Hour since the outage began (clipped to the run).
-    restyle : bool
-        Also send the colour range, colour-bar title and hover text: needed after a new
-        metric or a new scenario, not when only the hour moves.
-
-    Returns
-    -------
-    dash.Patch
-        Assignments to ``data[0]`` only: a few hundred bytes instead of the district outlines.
-    """
-    metric = MAP_METRICS[metric_id]
-    matrix = district_metric(result, metric_id)
-    hour = int(np.clip(hour, 0, matrix.shape[0] - 1))
-    patch = Patch()
-    patch["data"][0]["z"] = matrix[hour].tolist()
-    if restyle:
-        for key, value in _metric_style(metric, matrix).items():
-            patch["data"][0][key] = value
-    return patch
-
-
 def _wrapped_name(name: str) -> str:
     """A long double-barrelled name on two lines (Charlottenburg-<br>Wilmersdorf), so neighbours do not collide."""
     return name.replace("-", "-<br>", 1) if len(name) > MAP_LABEL_WRAP_CHARS else name
 
 
-def _metric_style(metric: MapMetric, matrix: np.ndarray) -> dict:
+def metric_style(metric: MapMetric, matrix: np.ndarray) -> dict:
     label = TEXT[metric.label_key]
     low, high = _finite_range(matrix)
     return {

@@ -27,7 +27,9 @@ import pandas as pd
 from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from components import ids
-from components.archetypes import (
+from components.results_cache import simulation
+from components.scenario_controls import scenario_summary, state_scenario
+from presentation.archetypes import (
     Household,
     SurvivalSetup,
     find_facility,
@@ -35,9 +37,7 @@ from components.archetypes import (
     run_survival,
     survival_inputs,
 )
-from components.results_cache import simulation
-from components.scenario_controls import scenario_summary, state_scenario
-from components.text import TEXT
+from presentation.text import TEXT
 from resilience.citydata import load_city
 from resilience.errors import KizunaInputError
 from resilience.survival import SurvivalResult

@@ -12,8 +12,8 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from components.district_map import FONT_FAMILY, SEQUENTIAL_COLORSCALE
-from components.text import TEXT
+from presentation.district_map import FONT_FAMILY, SEQUENTIAL_COLORSCALE
+from presentation.text import TEXT
 from resilience.survival import (
     HOUR_OF_DAY_OF_START,
     HOURS_PER_YEAR,

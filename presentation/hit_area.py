@@ -13,7 +13,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal
 
-from components.text import TEXT
+from presentation.text import TEXT
 from resilience.citydata import load_city
 from resilience.errors import KizunaInputError
 from resilience.records import City, Scenario
