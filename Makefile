@@ -17,11 +17,12 @@ DEV_STAMP := $(VENV)/.installed-requirements-dev
 HOST ?= 127.0.0.1
 PORT ?= 8050
 
-.PHONY: help run test lint bench screenshots clean
+.PHONY: help run test test-fast lint bench screenshots clean
 
 help:
 	@echo "make run          serve the dashboard on http://$(HOST):$(PORT) (HOST=… PORT=… to change)"
 	@echo "make test         lint + the whole pytest suite (browser tests use /usr/bin/chromium)"
+	@echo "make test-fast    lint + the unit tests: no browser, no PDF/Excel, no child processes (under a minute)"
 	@echo "make lint         ruff + import-linter (the layers of ARCHITECTURE.md run one way)"
 	@echo "make bench        run every benchmarks/bench_*.py and print its figures"
 	@echo "make screenshots  refresh docs/screenshots/*.png from the browser tests"
@@ -53,6 +54,10 @@ lint: $(DEV_STAMP)
 
 test: lint
 	$(PY) -m pytest
+
+# The tiers are pytest markers (pyproject.toml): browser, report, subprocess.
+test-fast: lint
+	$(PY) -m pytest -n auto -m "not browser and not report and not subprocess"
 
 bench: $(RUNTIME_STAMP)
 	@shopt -s nullglob; benches=(benchmarks/bench_*.py); \

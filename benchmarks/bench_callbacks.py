@@ -21,13 +21,18 @@ from dash._utils import AttributeDict
 import app as kizuna_app
 from components import ids
 from components import scenario_controls as sc
+from components.page_link import PageControls, update_page
 from components.results_cache import clear, simulation
-from components.scenario_controls import control_values, default_state
-from components.url_state import default_view
+from components.url_state import default_view, encode_query
+from presentation.scenario_state import control_values, default_state
 
 REPEAT = 15
-#: A planner change is these callbacks in turn: the controls → the store → the link and the results.
-PLANNER_CHAIN = ("sync_scenario", "write_query", "planner.show_results")
+#: A planner change is these callbacks in turn: the page's controls → its state and link → the top bar and
+#: the results.
+PLANNER_CHAIN = ("planner controls", "top-bar links", "planner.show_results")
+PLANNER = PageControls(ids.PAGE_PLANNER, sc.PLANNER_NAMES, full_form=True)
+NAV_PATHS = {"nav-overview": "/overview", "nav-planner": "/planner", "nav-compare": "/compare",
+             "nav-v2h": "/v2h", "nav-survival": "/survival", "nav-about": "/about", "nav-home": "/"}
 
 
 def median_ms(call, repeat: int = REPEAT, before=None) -> float:
@@ -45,26 +50,20 @@ def payload_kb(value) -> float:
     return len(json.dumps(value, cls=plotly.utils.PlotlyJSONEncoder)) / 1024
 
 
-def in_context(function, *args, triggered: str, inputs_list=(), outputs_list=()):
+def in_context(function, *args, triggered: str):
+    """Call a callback that reads ``ctx.triggered_id`` (the Overview's map) as Dash would."""
     def call():
-        context_value.set(AttributeDict(triggered_inputs=[{"prop_id": triggered, "value": None}],
-                                        inputs_list=list(inputs_list), outputs_list=list(outputs_list)))
+        context_value.set(AttributeDict(triggered_inputs=[{"prop_id": triggered, "value": None}]))
         return function(*args)
 
     return copy_context().run(call)
 
 
-def planner_sync(state: dict, diesel: float):
-    """app.sync_scenario as Dash calls it when the planner's diesel slider moves."""
+def planner_change(state: dict, diesel: float) -> dict:
+    """The planner's own callback when its diesel slider moves (components.page_link.update_page)."""
     values = control_values(state) | {sc.DIESEL_MULTIPLIER: diesel}
-    names = list(values)
-    page = ids.PAGE_PLANNER
-    controls = [{"id": sc.control_id(page, n), "property": "value", "value": values[n]} for n in names]
-    outputs = [{}, controls, *[[{"id": sc.control_id(page, n)}] for n in kizuna_app._DISABLEABLE],
-               [{"id": {"type": ids.SCENARIO_ERROR, "page": page}}], [{}], [{}]]
-    trigger = json.dumps(sc.control_id(page, sc.DIESEL_MULTIPLIER), sort_keys=True, separators=(",", ":"))
-    return in_context(kizuna_app.sync_scenario, state, [values[n] for n in names], [None], [True],
-                      triggered=trigger + ".value", inputs_list=[{}, controls, []], outputs_list=outputs)
+    return update_page(PLANNER, sc.control_id(ids.PAGE_PLANNER, sc.DIESEL_MULTIPLIER), state=state,
+                       query=encode_query(state), values=values)
 
 
 def bench_city(city: str, pages: dict) -> None:
@@ -81,10 +80,10 @@ def bench_city(city: str, pages: dict) -> None:
     print(f"== {city}: {base['scenario']['preset']}, {base['scenario']['duration_h']} h, "
           f"median of {REPEAT} calls (ms; payload KB)")
 
-    new_states = [planner_sync(base, d)[0] for d in diesel]
+    queries = [planner_change(base, d)["query"] for d in diesel]
     timings = {
-        "sync_scenario": median_ms(lambda i: planner_sync(base, diesel[i])),
-        "write_query": median_ms(lambda i: kizuna_app.write_query(new_states[i], view)),
+        "planner controls": median_ms(lambda i: planner_change(base, diesel[i])),
+        "top-bar links": median_ms(lambda i: kizuna_app.carried_links([queries[i]], NAV_PATHS)),
         "planner.show_results": median_ms(lambda i: planner.show_results(states[i]), before=lambda _i: clear()),
     }
     cold_sim = median_ms(lambda i: simulation(states[i]), before=lambda _i: clear())
@@ -106,11 +105,11 @@ def bench_city(city: str, pages: dict) -> None:
                                                    before=lambda _i: clear()), None),
         ("overview.show_results (warm)", median_ms(lambda i: overview.show_results(states[i], 0)), None),
         ("overview.show_map, new city", median_ms(lambda i: show_map(i, "without-power", None, metric_trigger)),
-         payload_kb(show_map(0, "without-power", None, metric_trigger)[0])),
+         payload_kb(show_map(0, "without-power", None, metric_trigger)["figure"])),
         ("overview.show_map, new metric", median_ms(lambda i: show_map(i, "restored", city, metric_trigger)),
-         payload_kb(show_map(0, "restored", city, metric_trigger)[0])),
+         payload_kb(show_map(0, "restored", city, metric_trigger)["figure"])),
         ("overview.show_map, hour (Patch)", median_ms(lambda i: show_map(i, "without-power", city, hour_trigger)),
-         payload_kb(show_map(5, "without-power", city, hour_trigger)[0])),
+         payload_kb(show_map(5, "without-power", city, hour_trigger)["figure"])),
         ("compare.show_comparison (3 cold)", median_ms(lambda i: compare.show_comparison(states[i], view),
                                                        before=lambda _i: clear()), None),
         ("about.show_provenance", median_ms(lambda i: about.show_provenance(states[i])), None),

@@ -65,6 +65,7 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from benchmarks.python_reference import python_survival_sweep  # noqa: E402
+from resilience.cli import survival_arguments  # noqa: E402
 from resilience.survival import HOURS_PER_YEAR, survival_sweep  # noqa: E402
 
 SAITAMA = dict(latitude=35.8617, longitude=139.6455, tz="Asia/Tokyo", altitude=12.0)
@@ -119,7 +120,10 @@ def hospital_year(mean_load_kw: float = 150.0, pv_kwp: float = 100.0, seed: int 
 
 
 def survival_cases() -> dict[str, dict]:
-    """The two benchmark systems as :func:`survival_sweep` keyword arguments (REopt's battery conventions)."""
+    """The two benchmark systems as the keys of a ``python -m resilience survival`` file (REopt's battery conventions).
+
+    :func:`resilience.cli.survival_arguments` turns one into the sweep's arguments.
+    """
     load, pv, initial_soc = hospital_year()
     # The set is at least the peak load, which keeps REopt's simulator out of the corners where it differs.
     generator_kw = float(np.ceil(load.max() / 10) * 10)
@@ -133,11 +137,13 @@ def survival_cases() -> dict[str, dict]:
 
 
 def kizuna_sweep(case: dict):
-    return survival_sweep(**case)
+    load, pv, system, horizon = survival_arguments(case, "case")
+    return survival_sweep(load, pv, system, **horizon)
 
 
 def reference_sweep(case: dict) -> np.ndarray:
-    return np.array(python_survival_sweep(**case))
+    load, pv, system, horizon = survival_arguments(case, "case")
+    return np.array(python_survival_sweep(load, pv, system, **horizon))
 
 
 # ----------------------------------------------------------------------------------------------------------------------
@@ -217,8 +223,9 @@ _FIRST_CALL = """
 import time
 start = time.perf_counter()
 from resilience.survival import survival_sweep
-survival_sweep(critical_load_kw=[50.0] * 8760, battery_kwh=200.0, battery_kw=50.0, generator_kw=50.0,
-               fuel_litres=400.0)
+from resilience.systems import BackupSystem
+survival_sweep([50.0] * 8760, None, BackupSystem(battery_kwh=200.0, battery_kw=50.0, generator_kw=50.0,
+                                                 fuel_litres=400.0))
 print(time.perf_counter() - start)
 """
 

@@ -23,67 +23,50 @@ including the three places where REopt's Python simulator differs:
   ``battery_kw × η_ch``, the rest spilled (REopt adds all of it to storage).
 
 It validates nothing: give it what :func:`resilience.survival.survival_sweep`
-accepts (8,760 hourly values, fractions in 0–1, non-negative sizes).
+accepts (8,760 hourly values and a :class:`resilience.systems.BackupSystem`,
+which checked its own values).
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from resilience.systems import BackupSystem
 
 HOURS_PER_YEAR = 8760
 #: Unmet energy in an hour above which an outage run ends [kWh] (MODEL §7).
 UNMET_TOLERANCE_KWH = 1e-5
-#: Idle burn per kW rated when no intercept is given [L/h/kW] (MODEL §7, FACTS D1).
-DEFAULT_FUEL_INTERCEPT_L_PER_H_PER_KW = 0.007
 
 
 def python_survival_sweep(
-    *,
     critical_load_kw: Sequence[float],
-    pv_kw: Sequence[float] | None = None,
-    battery_kwh: float = 0.0,
-    battery_kw: float = 0.0,
-    initial_soc: float | Sequence[float] = 1.0,
-    soc_min: float = 0.0,
-    charge_efficiency: float = 1.0,
-    discharge_efficiency: float = 1.0,
-    generator_kw: float = 0.0,
-    fuel_litres: float = 0.0,
-    fuel_slope_l_per_kwh: float = 0.262,
-    fuel_intercept_l_per_h: float | None = None,
-    generator_min_turndown: float = 0.0,
+    pv_kw: Sequence[float] | None,
+    system: BackupSystem,
+    *,
     max_duration_h: int = HOURS_PER_YEAR,
 ) -> list[int]:
     """Hours survived by an outage starting at each of the 8,760 hours of a year, one hour at a time.
 
-    Same arguments, defaults and meaning as
-    :func:`resilience.survival.survival_sweep`.
+    Same arguments and meaning as :func:`resilience.survival.survival_sweep`.
+    Of the system record only its fields are read (the record's own checks
+    and its resolved default idle burn apply); everything else is computed
+    here in plain Python.
 
     Parameters
     ----------
     critical_load_kw : sequence of float, length 8760
         Load to carry in each hour of the year [kW].
-    pv_kw : sequence of float, length 8760, optional
-        PV AC output in each hour [kW]. Default: no PV.
-    battery_kwh, battery_kw : float, default 0
-        Usable storage capacity [kWh] and inverter limit, charge and discharge [kW].
-    initial_soc : float or sequence of float, length 8760, default 1.0
-        State of charge at the outage start, a fraction of ``battery_kwh``;
-        one value or one per start hour.
-    soc_min : float, default 0
-        Floor of the state of charge, a fraction of ``battery_kwh``.
-    charge_efficiency, discharge_efficiency : float, default 1.0
-        η_ch on energy going into storage, η_dis on energy taken out.
-    generator_kw : float, default 0
-        Generator rating G [kW].
-    fuel_litres : float, default 0
-        Diesel for the whole outage [L].
-    fuel_slope_l_per_kwh : float, default 0.262
-        Fuel curve slope m [L/kWh].
-    fuel_intercept_l_per_h : float, optional
-        Idle burn b [L/h]. Default: 0.007 L/h per kW rated × ``generator_kw``.
-    generator_min_turndown : float, default 0
-        Lowest output of a running generator, a fraction of G.
+    pv_kw : sequence of float, length 8760, or None
+        PV AC output in each hour [kW]; None for no PV.
+    system : resilience.systems.BackupSystem
+        ``battery_kwh`` [kWh], ``battery_kw`` [kW], ``initial_soc`` and
+        ``soc_min`` [fractions of ``battery_kwh``; the first one value or one
+        per start hour], ``charge_efficiency`` and ``discharge_efficiency``,
+        ``generator_kw`` G [kW], ``fuel_litres`` [L],
+        ``fuel_slope_l_per_kwh`` m [L/kWh], ``fuel_intercept_l_per_h`` b
+        [L/h] and ``generator_min_turndown`` [fraction of G].
     max_duration_h : int, default 8760
         Horizon [h]: a start that survives this long scores this value.
 
@@ -97,24 +80,13 @@ def python_survival_sweep(
     pv_values_kw = [0.0] * len(loads_kw) if pv_kw is None else [float(x) for x in pv_kw]
     net_kw = [load - pv for load, pv in zip(loads_kw, pv_values_kw, strict=True)]
     n_hours = len(net_kw)
+    initial_soc = system.initial_soc
     if isinstance(initial_soc, int | float):
         initial_soc = [float(initial_soc)] * n_hours
-    intercept_l_per_h = (DEFAULT_FUEL_INTERCEPT_L_PER_H_PER_KW * generator_kw if fuel_intercept_l_per_h is None
-                         else float(fuel_intercept_l_per_h))
-    system = dict(
-        battery_kwh=float(battery_kwh),
-        battery_kw=float(battery_kw),
-        soc_floor_kwh=soc_min * battery_kwh,
-        charge_efficiency=float(charge_efficiency),
-        discharge_efficiency=float(discharge_efficiency),
-        generator_kw=float(generator_kw),
-        slope_l_per_kwh=float(fuel_slope_l_per_kwh),
-        intercept_l_per_h=intercept_l_per_h,
-        turndown_kw=generator_min_turndown * generator_kw,
-    )
+    battery_kwh = float(system.battery_kwh)
     return [
-        hours_survived_from(net_kw, start, initial_soc[start] * battery_kwh, float(fuel_litres), max_duration_h,
-                            **system)
+        hours_survived_from(net_kw, start, float(initial_soc[start]) * battery_kwh, float(system.fuel_litres),
+                            max_duration_h, system)
         for start in range(n_hours)
     ]
 
@@ -125,24 +97,22 @@ def hours_survived_from(
     soc_kwh: float,
     fuel_left_litres: float,
     max_duration_h: int,
-    *,
-    battery_kwh: float,
-    battery_kw: float,
-    soc_floor_kwh: float,
-    charge_efficiency: float,
-    discharge_efficiency: float,
-    generator_kw: float,
-    slope_l_per_kwh: float,
-    intercept_l_per_h: float,
-    turndown_kw: float,
+    system: BackupSystem,
 ) -> int:
     """Whole hours one outage starting at hour ``start`` is fully served (at most ``max_duration_h``).
 
     ``net_kw`` is load minus PV for every hour of the year [kW]; ``soc_kwh``
-    and ``fuel_left_litres`` are the stored energy and the fuel at the start;
-    the keyword arguments are the system in absolute units (kWh, kW, L/kWh,
-    L/h), with the SOC floor and the minimum turndown already in kWh and kW.
+    and ``fuel_left_litres`` are the stored energy and the fuel at the start.
     """
+    battery_kwh = float(system.battery_kwh)
+    battery_kw = float(system.battery_kw)
+    soc_floor_kwh = system.soc_min * battery_kwh
+    charge_efficiency = float(system.charge_efficiency)
+    discharge_efficiency = float(system.discharge_efficiency)
+    generator_kw = float(system.generator_kw)
+    slope_l_per_kwh = float(system.fuel_slope_l_per_kwh)
+    intercept_l_per_h = float(system.fuel_intercept_l_per_h)
+    turndown_kw = system.generator_min_turndown * generator_kw
     n_hours = len(net_kw)
     for outage_hour in range(max_duration_h):
         net = net_kw[(start + outage_hour) % n_hours]

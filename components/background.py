@@ -2,7 +2,7 @@
 
 By default jobs run in a subprocess of the web server and hand their progress and
 results over through a :class:`diskcache.Cache` in ``.cache/background-callbacks``
-(gitignored; ``KIZUNA_CACHE_DIR`` moves it). When ``REDIS_URL`` is set, jobs go to
+(gitignored; ``KIZUNA_CACHE_DIR`` moves ``.cache``). When ``REDIS_URL`` is set, jobs go to
 Celery workers through Redis instead (``pip install -r requirements-celery.txt``,
 then ``celery -A app:celery_app worker --pool=solo``; see
 ``docs/background-workers.md``).
@@ -10,32 +10,22 @@ then ``celery -A app:celery_app worker --pool=solo``; see
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable, Mapping
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-REPO_ROOT = Path(__file__).resolve().parent.parent
-REDIS_URL_ENV = "REDIS_URL"
-CACHE_DIR_ENV = "KIZUNA_CACHE_DIR"
-DEFAULT_CACHE_DIR = REPO_ROOT / ".cache" / "background-callbacks"
+from resilience.result_cache import REDIS_URL_ENV, cache_dir, redis_url
+
+BACKGROUND_FOLDER = "background-callbacks"
 CELERY_APP_NAME = "kizuna"
 #: Seconds Redis keeps a finished job's result; the browser collects it within a second or two.
 CELERY_RESULT_EXPIRES_S = 3600
 
 
-def cache_dir(environ: Mapping[str, str] | None = None) -> Path:
-    """Folder of the diskcache: ``$KIZUNA_CACHE_DIR`` or ``.cache/background-callbacks`` in the repository."""
-    environ = os.environ if environ is None else environ
-    configured = environ.get(CACHE_DIR_ENV, "").strip()
-    return Path(configured).expanduser() if configured else DEFAULT_CACHE_DIR
-
-
-def redis_url(environ: Mapping[str, str] | None = None) -> str | None:
-    """``$REDIS_URL`` when it is set and not blank, else None."""
-    environ = os.environ if environ is None else environ
-    return environ.get(REDIS_URL_ENV, "").strip() or None
+def background_cache_dir(environ: Mapping[str, str] | None = None) -> Path:
+    """Folder of the background jobs' diskcache: ``background-callbacks`` in the folder of Kizuna's caches."""
+    return cache_dir(environ) / BACKGROUND_FOLDER
 
 
 @lru_cache(maxsize=4)
@@ -84,7 +74,7 @@ def background_callback_manager(environ: Mapping[str, str] | None = None) -> Any
     import diskcache
     from dash import DiskcacheManager
 
-    folder = cache_dir(environ)
+    folder = background_cache_dir(environ)
     folder.mkdir(parents=True, exist_ok=True)
     return DiskcacheManager(diskcache.Cache(str(folder)))
 

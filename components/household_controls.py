@@ -8,11 +8,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
-from dash import dcc, html
+from dash import Input, Output, callback, dcc, html
 
-from presentation.archetypes import Household
 from presentation.text import TEXT
 from presentation.v2h_figures import vehicle_name
+from resilience.records import Household
 
 # Form controls, buttons and banners use the classes of assets/dashboard.css (.field, .field-label, .number-input,
 # .button, .error-banner …) so these pages look like the planner; only the page grid is set here.
@@ -137,3 +137,12 @@ def vehicle_options(catalogue: pd.DataFrame) -> list[dict[str, str]]:
     return options
 
 
+def disable_essential_budget(load_mode) -> bool:
+    """The essential budget applies only to the essential load mode."""
+    return load_mode != "essential"
+
+
+def register_essential_budget_toggle(control_ids: HouseholdControlIds) -> None:
+    """Grey out the page's essential-budget field whenever its load mode is not "essential"."""
+    callback(Output(control_ids.essential_kwh, "disabled"),
+             Input(control_ids.load_mode, "value"))(disable_essential_budget)

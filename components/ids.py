@@ -11,26 +11,28 @@ PAGE_CONTENT = "page-content"
 HOME_MAP = "home-district-map"
 HOME_SUMMARY = "home-summary"
 
-# Shared scenario state and its URL (app.py, components/url_state.py)
+# The address bar and the top bar (app.py); a page's link (components/page_link.py, components/url_state.py)
 URL = "url"
-SCENARIO_STORE = "scenario-store"
-VIEW_STORE = "view-store"
-URL_QUERY = "url-query"
-URL_WRITTEN = "url-written"
+URL_WRITTEN = "url-written"  # the address-bar callback's required output: it holds nothing
 URL_ERROR = "url-error"
+#: Top-bar link of a page: "nav-" + the page module's name (nav-home, nav-overview, nav-v2h, …).
+NAV_LINK_PREFIX = "nav-"
+NAV_OVERVIEW = "nav-overview"
 # Types of pattern-matching ids {"type": …, "page": …, "name": …} (components/scenario_controls.py)
 SCENARIO_CONTROL = "scenario-control"
 SCENARIO_RESET = "scenario-reset"
 SCENARIO_ERROR = "scenario-error"
-SCENARIO_READY = "scenario-ready"
 SCENARIO_WHOLE_CITY = "scenario-whole-city"
 SCENARIO_HIT_HINT = "scenario-hit-hint"
 VIEW_CONTROL = "view-control"
-VIEW_READY = "view-ready"
+# … and of a scenario page's own stores {"type": …, "page": …}: its state and its link's query
+PAGE_STATE = "page-state"
+PAGE_QUERY = "page-query"
 # Page names used in those ids
 PAGE_OVERVIEW = "overview"
 PAGE_PLANNER = "planner"
 PAGE_COMPARE = "compare"
+PAGE_ABOUT = "about"
 # View-control names
 VIEW_MAP_METRIC = "map"
 VIEW_COMPARE_B = "compare-b"
@@ -38,6 +40,7 @@ VIEW_COMPARE_C = "compare-c"
 
 # Overview (pages/overview.py)
 OVERVIEW_SUMMARY = "overview-summary"
+OVERVIEW_PLANNER_LINK = "overview-planner-link"
 OVERVIEW_KPIS = "overview-kpis"
 OVERVIEW_MAP = "overview-map"
 OVERVIEW_MAP_HOUR = "overview-map-hour"

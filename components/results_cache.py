@@ -1,31 +1,26 @@
-"""Server-side cache of simulation results, keyed by the city and the scenario's JSON.
+"""The city simulation of a page's scenario state, through the server's shared result cache.
 
-The browser only ever holds the small scenario state; the hourly tables stay here. A
-result depends on nothing but its inputs, so one cache serves every user. Callers must
-treat the returned tables as read-only: they are shared.
+The browser only ever holds the small scenario state; the hourly tables stay on the
+server, in :func:`resilience.result_cache.shared_result_cache` (Redis or a disk
+folder every process shares, with a small memory in each process). A result depends
+on nothing but its inputs, so one cache serves every user and every process: the
+Overview's web worker, the Planner's and the CSV download all reuse one run. Callers
+must treat the returned tables as read-only: they are shared.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
-from functools import lru_cache
 from typing import Any
 
 from resilience.citydata import load_city
 from resilience.citysim import Result, simulate
 from resilience.records import Scenario
-
-CACHE_SIZE = 32
-
-
-def scenario_key(scenario: Mapping[str, Any]) -> str:
-    """Canonical JSON of a scenario dict: equal scenarios give equal keys."""
-    return json.dumps(Scenario.from_dict(dict(scenario)).to_dict(), sort_keys=True, separators=(",", ":"))
+from resilience.result_cache import shared_result_cache
 
 
 def simulation(state: Mapping[str, Any]) -> Result:
-    """The simulation of a shared state, computed once per (city, scenario).
+    """The simulation of a shared state, computed once per (city, scenario) for the whole server.
 
     Parameters
     ----------
@@ -42,21 +37,13 @@ def simulation(state: Mapping[str, Any]) -> Result:
     KizunaInputError
         For an unknown city or a scenario the engine rejects.
     """
-    city_id = state["city"]
-    result = _simulate_cached(city_id, scenario_key(state["scenario"]))
-    if result.city is not load_city(city_id):
-        # The city's files changed since this result was cached (load_city re-reads them).
-        _simulate_cached.cache_clear()
-        result = _simulate_cached(city_id, scenario_key(state["scenario"]))
-    return result
+    city = load_city(state["city"])
+    scenario = Scenario.from_dict(dict(state["scenario"]))
+    # The key holds the city's data itself, so a city whose files changed is simulated again.
+    return shared_result_cache().get_or_compute("simulate", {"city": city, "scenario": scenario},
+                                                lambda: simulate(city, scenario))
 
 
 def clear() -> None:
     """Forget every cached result (tests and benchmarks use it to time a cold run)."""
-    _simulate_cached.cache_clear()
-
-
-@lru_cache(maxsize=CACHE_SIZE)
-def _simulate_cached(city_id: str, scenario_json: str) -> Result:
-    scenario = Scenario.from_dict(json.loads(scenario_json))
-    return simulate(load_city(city_id), scenario)
+    shared_result_cache().clear()

@@ -1,4 +1,4 @@
-"""The shared state in the URL's query string, and back.
+"""The scenario pages' links: a state and view options in the query string, and back.
 
 A link such as ``/planner?city=saitama&preset=tohoku-2011&districts=11101,11103&v2h=0.1``
 holds the whole view: the city, the scenario (only the values that differ from the
@@ -6,7 +6,8 @@ preset's defaults, under short readable names; ``districts`` lists the districts
 comma-separated, and is absent for the preset's own area) and the view options (the
 map's metric, the scenarios compared). :func:`decode_query` reads such a link back; a value it cannot use
 is reported with a specific message and replaced by its default, and the rest of the
-link still applies.
+link still applies. The parameters and their text are those of
+:class:`presentation.url_codec.ScenarioLink`, the codec every page's link goes through.
 
 States are plain JSON data: the scenario state ``{"city": id, "scenario":
 Scenario.to_dict()}`` and the view state ``{"map": metric, "compare": [variant, variant]}``.
@@ -14,55 +15,33 @@ Scenario.to_dict()}`` and the view state ``{"map": metric, "compare": [variant, 
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import parse_qsl, urlencode
+from urllib.parse import urlsplit
 
-from components.scenario_controls import (
-    COMPARE_VARIANTS,
-    DEFAULT_CITY_ID,
-    DEFAULT_COMPARE,
-    default_preset,
-    preset_scenario,
-)
-from presentation.figures import DEFAULT_MAP_METRIC, MAP_METRICS
+from presentation.compare_variants import DEFAULT_COMPARE
+from presentation.figures import DEFAULT_MAP_METRIC
+from presentation.scenario_state import DEFAULT_CITY_ID, default_preset, preset_scenario
 from presentation.text import TEXT
-from resilience.citydata import load_city
+from presentation.url_codec import LinkReading, ScenarioLink, parameters, read_link, write_link
+from resilience.citydata import list_cities, load_city
 from resilience.errors import KizunaInputError
 from resilience.records import Scenario
 from resilience.scenarios import hit_share
 
+#: The pages that read a scenario from their link (all the same parameters).
+SCENARIO_PAGE_PATHS = ("/overview", "/planner", "/compare", "/about")
 CITY_PARAM = "city"
 MAP_PARAM = "map"
 COMPARE_PARAM = "compare"
+#: Link parameter → field of the link model (view fields: ``map_metric``, ``compare``).
+_LINK_FIELDS = parameters(ScenarioLink)
 #: Query parameter → Scenario field, in the order they are written.
-SCENARIO_PARAMS: dict[str, str] = {
-    "preset": "preset",
-    "districts": "affected_district_ids",
-    "start": "start",
-    "h": "duration_h",
-    "outage": "custom_outage_h",
-    "restore": "custom_restoration_h",
-    "priority": "priority_restoration",
-    "ev": "ev_stock_multiplier",
-    "v2h": "v2h_adoption_share",
-    "reserve": "reserve_soc",
-    "ess": "essential_kwh_per_day",
-    "load": "load_mode",
-    "diesel": "diesel_stock_multiplier",
-    "resupply": "diesel_resupply_delay_h",
-    "ration": "petrol_ration_litres",
-    "pv": "pv_multiplier",
-    "weather": "weather",
-}
-_TEXT_FIELDS = frozenset({"preset", "load_mode", "weather"})
-_INTEGER_FIELDS = frozenset({"duration_h"})
-_LIST_FIELDS = frozenset({"affected_district_ids"})
-_BOOL_FIELDS = frozenset({"priority_restoration"})
-#: Characters left readable in a link (the start's colon, the comma of a list).
-_SAFE = ":,"
+SCENARIO_PARAMS: dict[str, str] = {param: name for param, name in _LINK_FIELDS.items()
+                                   if name in Scenario.model_fields}
+#: The view's keys → their link model fields.
+_VIEW_FIELDS = {MAP_PARAM: "map_metric", COMPARE_PARAM: "compare"}
 
 
 def default_view() -> dict[str, Any]:
@@ -94,7 +73,7 @@ def encode_query(state: Mapping[str, Any], view: Mapping[str, Any] | None = None
 
     The city and the preset are always written; every other scenario value only when
     it differs from the preset's default (see
-    :func:`components.scenario_controls.preset_scenario`), and view options only when
+    :func:`presentation.scenario_state.preset_scenario`), and view options only when
     they differ from :func:`default_view`.
 
     Parameters
@@ -111,28 +90,22 @@ def encode_query(state: Mapping[str, Any], view: Mapping[str, Any] | None = None
     """
     scenario = Scenario.from_dict(dict(state["scenario"]))
     defaults = preset_scenario(scenario.preset)
-    pairs: list[tuple[str, str]] = [(CITY_PARAM, state["city"])]
-    for param, name in SCENARIO_PARAMS.items():
-        value = getattr(scenario, name)
-        if name == "preset" or value != getattr(defaults, name):
-            pairs.append((param, _format(value)))
-    if view:
-        reference = default_view()
-        if view.get(MAP_PARAM, reference[MAP_PARAM]) != reference[MAP_PARAM]:
-            pairs.append((MAP_PARAM, view[MAP_PARAM]))
-        compare = list(view.get(COMPARE_PARAM, reference[COMPARE_PARAM]))
-        if compare != reference[COMPARE_PARAM]:
-            pairs.append((COMPARE_PARAM, ",".join(compare)))
-    return "?" + urlencode(pairs, safe=_SAFE)
+    changed = {name: getattr(scenario, name) for name in SCENARIO_PARAMS.values()
+               if getattr(scenario, name) != getattr(defaults, name)}
+    reference = default_view()
+    view_fields = {_VIEW_FIELDS[key]: tuple(value) if isinstance(value, list) else value
+                   for key, value in (view or {}).items() if key in _VIEW_FIELDS and value != reference[key]}
+    return write_link(ScenarioLink(**changed, city=state["city"], preset=scenario.preset, **view_fields))
 
 
-def decode_query(search: str | None, cities: Sequence[str]) -> DecodedQuery:
+def decode_query(search: str | Mapping[str, Any] | None, cities: Sequence[str]) -> DecodedQuery:
     """Read the states from a query string, replacing each unusable value by its default.
 
     Parameters
     ----------
-    search : str or None
-        The query string, with or without its leading ``?``.
+    search : str, mapping or None
+        The query string, with or without its leading ``?``, or its parameters (as Dash
+        passes them to a page's ``layout``).
     cities : sequence of str
         The city ids that exist.
 
@@ -140,101 +113,83 @@ def decode_query(search: str | None, cities: Sequence[str]) -> DecodedQuery:
     -------
     DecodedQuery
         Valid states and a message for every value that was dropped, e.g.
-        ``"Link parameter v2h=1.5: V2H adoption [% of EV households] = 1.5: must be ≤ 1
-        — the default is used instead."``
+        ``"Link parameter v2h=1.5: scenario: v2h_adoption_share = 1.5: must be ≤ 1"``.
     """
-    params = dict(parse_qsl((search or "").lstrip("?"), keep_blank_values=True))
-    problems: list[str] = []
+    reading = read_link(ScenarioLink, search)
+    city_id, city_problems = _city(reading, cities)
+    preset_id, preset_problems = _preset(reading, city_id)
+    fields, field_problems = _scenario_fields(reading, preset_id, city_id)
+    view, view_problems = _view(reading)
+    unknown = [TEXT["url.problem_unknown"].format(param=param) for param in reading.unknown]
+    state = {"city": city_id, "scenario": Scenario.from_dict(fields).to_dict()}
+    return DecodedQuery(state=state, view=view,
+                        problems=[*city_problems, *preset_problems, *field_problems, *view_problems, *unknown])
 
-    city_id = params.pop(CITY_PARAM, DEFAULT_CITY_ID)
-    if city_id not in cities:
-        problems.append(_problem(CITY_PARAM, city_id, TEXT["url.problem_city"].format(cities=", ".join(cities))))
-        city_id = DEFAULT_CITY_ID if DEFAULT_CITY_ID in cities else cities[0]
 
-    preset_id = default_preset(city_id)
-    if "preset" in params:
-        raw = params.pop("preset")
-        try:
-            preset_id = Scenario(preset=raw).preset
-        except KizunaInputError as error:
-            problems.extend(_problem("preset", raw, message) for message in error.problems)
+def _city(reading: LinkReading, cities: Sequence[str]) -> tuple[str, list[str]]:
+    city_id = reading.values.get("city", DEFAULT_CITY_ID)
+    if city_id in cities:
+        return city_id, []
+    problem = TEXT["url.problem_city"].format(cities=", ".join(cities))
+    return (DEFAULT_CITY_ID if DEFAULT_CITY_ID in cities else cities[0]), [_problem(CITY_PARAM, city_id, problem)]
+
+
+def _preset(reading: LinkReading, city_id: str) -> tuple[str, list[str]]:
+    if "preset" not in reading.values:
+        return default_preset(city_id), []
+    try:
+        return Scenario(preset=reading.values["preset"]).preset, []
+    except KizunaInputError as error:
+        return default_preset(city_id), [_problem("preset", reading.texts["preset"], m) for m in error.problems]
+
+
+def _scenario_fields(reading: LinkReading, preset_id: str, city_id: str) -> tuple[dict[str, Any], list[str]]:
+    """The preset's scenario with every value of the link that the engine accepts, and the others' problems."""
     fields = preset_scenario(preset_id).to_dict()
+    problems: list[str] = []
     for param, name in SCENARIO_PARAMS.items():
-        if param not in params or name == "preset":
+        if name == "preset" or param not in reading.texts:
             continue
-        raw = params.pop(param)
         try:
-            value = _parse(name, raw)
-            checked = Scenario(preset=preset_id, **{name: value})
-            if name in _LIST_FIELDS:
-                hit_share(checked, load_city(city_id))  # raises for a district the city does not have
+            fields[name] = _checked(reading, param, name, preset_id, city_id)
         except (KizunaInputError, ValueError) as error:
             messages = error.problems if isinstance(error, KizunaInputError) else [str(error)]
-            problems.extend(_problem(param, raw, message) for message in messages)
-            continue
-        fields[name] = checked.to_dict()[name]
+            problems.extend(_problem(param, reading.texts[param], message) for message in messages)
+    return fields, problems
 
+
+def _checked(reading: LinkReading, param: str, name: str, preset_id: str, city_id: str) -> Any:
+    """One scenario value of the link as the engine stores it (ValueError or KizunaInputError if unusable)."""
+    if param in reading.problems:
+        raise ValueError(reading.problems[param])
+    checked = Scenario(preset=preset_id, **{name: reading.values[name]})
+    if name == "affected_district_ids":
+        hit_share(checked, load_city(city_id))  # raises for a district the city does not have
+    return checked.to_dict()[name]
+
+
+def _view(reading: LinkReading) -> tuple[dict[str, Any], list[str]]:
     view = default_view()
-    if MAP_PARAM in params:
-        raw = params.pop(MAP_PARAM)
-        if raw in MAP_METRICS:
-            view[MAP_PARAM] = raw
-        else:
-            problems.append(_problem(MAP_PARAM, raw, TEXT["url.problem_choice"].format(choices=", ".join(MAP_METRICS))))
-    if COMPARE_PARAM in params:
-        raw = params.pop(COMPARE_PARAM)
-        variants = [part.strip() for part in raw.split(",")]
-        if len(variants) == len(DEFAULT_COMPARE) and all(v in COMPARE_VARIANTS for v in variants):
-            view[COMPARE_PARAM] = variants
-        else:
-            problems.append(_problem(COMPARE_PARAM, raw, TEXT["url.problem_compare"].format(
-                count=len(DEFAULT_COMPARE), choices=", ".join(COMPARE_VARIANTS))))
-    problems.extend(TEXT["url.problem_unknown"].format(param=param) for param in params)
-
-    state = {"city": city_id, "scenario": Scenario.from_dict(fields).to_dict()}
-    return DecodedQuery(state=state, view=view, problems=problems)
-
-
-def _parse(name: str, raw: str) -> Any:
-    """A query value as the Scenario field expects it; ValueError with a reason if it cannot be."""
-    text = raw.strip()
-    if name in _TEXT_FIELDS:
-        return text
-    if name == "start":
-        try:
-            return dt.datetime.fromisoformat(text)
-        except ValueError as error:
-            raise ValueError(TEXT["url.problem_start"].format(reason=error)) from None
-    if text == "":
-        return None
-    if name in _LIST_FIELDS:
-        return tuple(part.strip() for part in text.split(",") if part.strip())
-    if name in _BOOL_FIELDS:
-        if text not in ("0", "1"):
-            raise ValueError(TEXT["url.problem_switch"])
-        return text == "1"
-    try:
-        number = float(text)
-    except ValueError:
-        raise ValueError(TEXT["url.problem_number"]) from None
-    if name in _INTEGER_FIELDS and number == int(number):
-        return int(number)
-    return number
-
-
-def _format(value: Any) -> str:
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, tuple):
-        return ",".join(value)
-    if isinstance(value, dt.datetime):
-        timespec = "minutes" if value.second == 0 and value.microsecond == 0 else "auto"
-        return value.isoformat(timespec=timespec)
-    if isinstance(value, float):
-        short = f"{value:g}"
-        return short if float(short) == value else repr(value)
-    return str(value)
+    problems = []
+    for key, name in _VIEW_FIELDS.items():
+        if key in reading.problems:
+            problems.append(_problem(key, reading.texts[key], reading.problems[key]))
+        elif name in reading.values:
+            value = reading.values[name]
+            view[key] = list(value) if isinstance(value, tuple) else value
+    return view, problems
 
 
 def _problem(param: str, raw: str, message: str) -> str:
     return TEXT["url.problem"].format(param=param, value=raw, problem=message)
+
+
+def link_states(href: str | None) -> DecodedQuery:
+    """The states a scenario page's link (e.g. a top-bar link's ``href``) carries; the defaults without one."""
+    return decode_query(urlsplit(href or "").query, list_cities())
+
+
+def scenario_page_href(pathname: str | None, state: Mapping[str, Any], view: Mapping[str, Any] | None) -> str:
+    """The link that opens ``state`` on the scenario page ``pathname`` (the Overview from any other page)."""
+    path = pathname if pathname in SCENARIO_PAGE_PATHS else SCENARIO_PAGE_PATHS[0]
+    return path + encode_query(state, view)

@@ -10,6 +10,8 @@ import dash_ag_grid as dag
 from dash import Input, Output, callback, dcc, html, no_update
 
 from components import ids
+from components.page_link import open_page, page_stores, state_store_id
+from components.scenario_controls import error_banner
 from presentation.text import TEXT
 from reports.sources import SOURCES_DOC
 from resilience.citydata import load_city, load_provenance
@@ -20,6 +22,7 @@ SOURCE_ROWS = 9
 #: Source row whose credit is the vehicle catalogue's own attribution line.
 VEHICLE_SOURCE_ROW = 6
 PROVENANCE_HEIGHT_PX = 460
+PAGE = ids.PAGE_ABOUT
 
 dash.register_page(
     __name__,
@@ -31,12 +34,17 @@ dash.register_page(
 )
 
 
-def layout(**_query: str) -> html.Div:
+def layout(**query: str) -> html.Div:
+    """Sources and assumptions; the provenance table is that of the city in the link (which the page keeps,
+    like the scenario pages, so the top bar carries it on)."""
+    link = open_page(query)
     return html.Div(
         className="about",
         children=[
+            *page_stores(PAGE, link),
             html.H1(TEXT["about.title"], className="page-title"),
             html.P(TEXT["about.intro"], className="page-intro"),
+            error_banner(PAGE, link.problems),
             html.Section(className="card", children=[
                 html.H2(TEXT["about.sources_title"], className="card-title"),
                 html.Div(className="table-scroll", children=[_sources_table()]),
@@ -117,19 +125,20 @@ def provenance_rows(city_id: str) -> list[dict]:
 
 
 @callback(
-    Output(ids.ABOUT_PROVENANCE_TITLE, "children"),
-    Output(ids.ABOUT_PROVENANCE_SUMMARY, "children"),
-    Output(ids.ABOUT_PROVENANCE, "rowData"),
-    Input(ids.SCENARIO_STORE, "data"),
+    output={"title": Output(ids.ABOUT_PROVENANCE_TITLE, "children"),
+            "summary": Output(ids.ABOUT_PROVENANCE_SUMMARY, "children"),
+            "rows": Output(ids.ABOUT_PROVENANCE, "rowData")},
+    inputs={"state": Input(state_store_id(PAGE), "data")},
 )
-def show_provenance(state: dict | None) -> tuple:
-    """Which values of the shared state's city are sourced and which estimated."""
+def show_provenance(state: dict | None) -> dict:
+    """Which values of the page's city are sourced and which estimated."""
     if state is None:
-        return no_update, no_update, no_update
+        return {"title": no_update, "summary": no_update, "rows": no_update}
     rows = provenance_rows(state["city"])
     sourced = sum(row["status"] == "sourced" for row in rows)
     summary = TEXT["about.provenance_summary"].format(sourced=sourced, estimated=len(rows) - sourced, total=len(rows))
-    return TEXT["about.provenance_title"].format(city=load_city(state["city"]).name), summary, rows
+    return {"title": TEXT["about.provenance_title"].format(city=load_city(state["city"]).name), "summary": summary,
+            "rows": rows}
 
 
 @cache

@@ -7,22 +7,24 @@ table gives every headline figure and its difference to A.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import dash
 from dash import Input, Output, callback, dcc, html, no_update
 
 from components import ids
-from components.results_cache import simulation
-from components.scenario_controls import (
-    COMPARE_VARIANTS,
-    DEFAULT_COMPARE,
-    NO_VARIANT,
-    apply_variant,
-    error_banner,
-    problem_list,
-    scenario_header,
-    scenario_picker,
+from components.page_link import (
+    PageControls,
+    open_page,
+    page_stores,
+    register_page_callback,
+    state_store_id,
+    view_control_id,
+    view_value,
 )
+from components.results_cache import simulation
+from components.scenario_controls import PICKER_NAMES, error_banner, problem_list, scenario_header, scenario_picker
+from presentation.compare_variants import COMPARE_VARIANTS, NO_VARIANT, apply_variant
 from presentation.figures import KWH_PER_MWH, comparison_figure, critical_unserved_kwh
 from presentation.kpi_content import ComparisonRow, kpi_comparison_rows
 from presentation.text import TEXT
@@ -49,24 +51,34 @@ CHARTS = (
     (ids.COMPARE_DIESEL, "compare.chart_diesel"),
     (ids.COMPARE_V2H, "compare.chart_v2h"),
 )
+#: The outputs of :func:`show_comparison`, by name (the charts under their graph's id).
+RESULT_OUTPUTS = {
+    "summary": Output(ids.COMPARE_SUMMARY, "children"),
+    "table": Output(ids.COMPARE_TABLE, "children"),
+    **{graph_id: Output(graph_id, "figure") for graph_id, _ in CHARTS},
+    "error": Output(ids.COMPARE_ERROR, "children"),
+    "error_hidden": Output(ids.COMPARE_ERROR, "hidden"),
+}
 
 
-def layout(**_query: str) -> html.Div:
+def layout(**query: str) -> html.Div:
+    """The comparison for the scenario and what-ifs of the link; values it cannot use are listed in its banner."""
+    link = open_page(query)
     return html.Div(
         className="compare",
         children=[
+            *page_stores(PAGE, link),
             html.H1(TEXT["compare.title"], className="page-title"),
             html.P(TEXT["compare.intro"], className="page-intro"),
             html.Section(className="card scenario-card", children=[
-                scenario_picker(PAGE),
+                scenario_picker(PAGE, link.state),
                 html.Div(className="compare-variants", children=[
-                    _variant_dropdown(ids.VIEW_COMPARE_B, "compare.label_b", DEFAULT_COMPARE[0]),
-                    _variant_dropdown(ids.VIEW_COMPARE_C, "compare.label_c", DEFAULT_COMPARE[1]),
-                    dcc.Store(id={"type": ids.VIEW_READY, "page": PAGE}, data=False),
+                    _variant_dropdown(ids.VIEW_COMPARE_B, "compare.label_b", view_value(link.view, ids.VIEW_COMPARE_B)),
+                    _variant_dropdown(ids.VIEW_COMPARE_C, "compare.label_c", view_value(link.view, ids.VIEW_COMPARE_C)),
                 ]),
                 html.P(id=ids.COMPARE_SUMMARY, className="card-summary"),
             ]),
-            error_banner(PAGE),
+            error_banner(PAGE, link.problems),
             html.Div(id=ids.COMPARE_ERROR, className="error-banner", role="alert", hidden=True),
             html.Section(className="card", children=[
                 html.H2(TEXT["compare.table_title"], className="card-title"),
@@ -84,7 +96,7 @@ def layout(**_query: str) -> html.Div:
 
 
 def _variant_dropdown(name: str, label_key: str, value: str) -> html.Div:
-    control_id = {"type": ids.VIEW_CONTROL, "page": PAGE, "name": name}
+    control_id = view_control_id(PAGE, name)
     return html.Div(className="field", children=[
         html.Label(TEXT[label_key], className="field-label",
                    htmlFor=json.dumps(control_id, sort_keys=True, separators=(",", ":"))),
@@ -93,19 +105,19 @@ def _variant_dropdown(name: str, label_key: str, value: str) -> html.Div:
     ])
 
 
+register_page_callback(PageControls(PAGE, PICKER_NAMES, view_names=(ids.VIEW_COMPARE_B, ids.VIEW_COMPARE_C)))
+
+
 @callback(
-    Output(ids.COMPARE_SUMMARY, "children"),
-    Output(ids.COMPARE_TABLE, "children"),
-    *[Output(graph_id, "figure") for graph_id, _ in CHARTS],
-    Output(ids.COMPARE_ERROR, "children"),
-    Output(ids.COMPARE_ERROR, "hidden"),
-    Input(ids.SCENARIO_STORE, "data"),
-    Input(ids.VIEW_STORE, "data"),
+    output=RESULT_OUTPUTS,
+    inputs={"state": Input(state_store_id(PAGE), "data"),
+            "view": {"compare": (Input(view_control_id(PAGE, ids.VIEW_COMPARE_B), "value"),
+                                 Input(view_control_id(PAGE, ids.VIEW_COMPARE_C), "value"))}},
 )
-def show_comparison(state: dict | None, view: dict | None) -> tuple:
+def show_comparison(state: dict | None, view: dict | None) -> dict[str, Any]:
     """The table of differences and the four charts for A and the chosen what-ifs."""
     if state is None or view is None:
-        return (no_update,) * (len(CHARTS) + 4)
+        return dict.fromkeys(RESULT_OUTPUTS, no_update)
     labels = [TEXT["compare.scenario_a"]]
     states = [state]
     try:
@@ -116,7 +128,8 @@ def show_comparison(state: dict | None, view: dict | None) -> tuple:
             states.append({"city": state["city"], "scenario": apply_variant(state["scenario"], variant_id)})
         results = [simulation(s) for s in states]
     except KizunaInputError as error:
-        return (no_update,) * (len(CHARTS) + 2) + (problem_list(error.problems), False)
+        return {**dict.fromkeys(RESULT_OUTPUTS, no_update), "error": problem_list(error.problems),
+                "error_hidden": False}
 
     hourly = [r.city_hourly for r in results]
     figures = [
@@ -131,7 +144,9 @@ def show_comparison(state: dict | None, view: dict | None) -> tuple:
         comparison_figure({lab: h["v2h_kwh"] / KWH_PER_MWH for lab, h in zip(labels, hourly, strict=True)},
                           y_title=TEXT["chart.mw"], number_format=",.3f"),
     ]
-    return (scenario_header(state), _table(labels, kpi_comparison_rows(results)), *figures, [], True)
+    charts = {graph_id: figure for (graph_id, _), figure in zip(CHARTS, figures, strict=True)}
+    return {"summary": scenario_header(state), "table": _table(labels, kpi_comparison_rows(results)), **charts,
+            "error": [], "error_hidden": True}
 
 
 def _table(labels: list[str], rows: list[ComparisonRow]) -> html.Table:

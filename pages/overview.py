@@ -17,11 +17,21 @@ from components import ids
 from components.facility_table import facility_grid
 from components.kpi_cards import kpi_card_row
 from components.map_patch import district_map_patch
+from components.page_link import (
+    PageControls,
+    open_page,
+    page_stores,
+    query_store_id,
+    register_page_callback,
+    state_store_id,
+    view_control_id,
+    view_value,
+)
 from components.results_cache import simulation
-from components.scenario_controls import error_banner, problem_list, scenario_header, scenario_picker
+from components.scenario_controls import PICKER_NAMES, error_banner, problem_list, scenario_header, scenario_picker
 from presentation.district_map import DISTRICT_MAP_GRAPH_CONFIG
 from presentation.facility_rows import facility_rows
-from presentation.figures import DEFAULT_MAP_METRIC, MAP_METRICS, district_map_figure, supply_figure
+from presentation.figures import MAP_METRICS, district_map_figure, supply_figure
 from presentation.kpi_content import kpi_cards
 from presentation.text import TEXT
 from resilience.citydata import load_districts_geojson
@@ -45,36 +55,38 @@ dash.register_page(
 CHART_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["sendChartToCloud", "select2d", "lasso2d"]}
 
 
-def layout(**_query: str) -> html.Div:
-    metric_control = {"type": ids.VIEW_CONTROL, "page": PAGE, "name": ids.VIEW_MAP_METRIC}
+def layout(**query: str) -> html.Div:
+    """The Overview of the scenario in its link; values it cannot use are listed in its banner."""
+    link = open_page(query)
     return html.Div(
         className="overview",
         children=[
+            *page_stores(PAGE, link),
             html.Div(className="page-head", children=[
                 html.Div([
                     html.H1(TEXT["overview.title"], className="page-title"),
                     html.P(TEXT["overview.intro"], className="page-intro"),
                 ]),
-                dcc.Link(TEXT["overview.planner_link"], href="/planner", className="button button-secondary"),
+                dcc.Link(TEXT["overview.planner_link"], href="/planner" + link.query, id=ids.OVERVIEW_PLANNER_LINK,
+                         className="button button-secondary"),
             ]),
             html.Section(className="card scenario-card", children=[
-                scenario_picker(PAGE),
+                scenario_picker(PAGE, link.state),
                 html.P(id=ids.OVERVIEW_SUMMARY, className="card-summary"),
             ]),
-            error_banner(PAGE),
+            error_banner(PAGE, link.problems),
             dcc.Loading(html.Div(id=ids.OVERVIEW_KPIS, className="kpi-row"), delay_show=LOADING_DELAY_MS),
             html.Section(className="card map-card", children=[
                 html.H2(TEXT["overview.map_title"], className="card-title"),
                 html.Fieldset(className="map-metrics", children=[
                     html.Legend(TEXT["overview.map_metric"]),
                     dcc.RadioItems(
-                        id=metric_control,
+                        id=view_control_id(PAGE, ids.VIEW_MAP_METRIC),
                         options=[{"label": html.Span(TEXT[m.label_key], title=TEXT[m.explain_key]),
                                   "value": metric_id} for metric_id, m in MAP_METRICS.items()],
-                        value=DEFAULT_MAP_METRIC,
+                        value=view_value(link.view, ids.VIEW_MAP_METRIC),
                         className="radio-row",
                     ),
-                    dcc.Store(id={"type": ids.VIEW_READY, "page": PAGE}, data=False),
                 ]),
                 dcc.Store(id=ids.OVERVIEW_MAP_CITY, data=None),
                 dcc.Loading(
@@ -110,65 +122,86 @@ def layout(**_query: str) -> html.Div:
     )
 
 
+register_page_callback(PageControls(PAGE, PICKER_NAMES, view_names=(ids.VIEW_MAP_METRIC,)))
+
+
 @callback(
-    Output(ids.OVERVIEW_SUMMARY, "children"),
-    Output(ids.OVERVIEW_KPIS, "children"),
-    Output(ids.OVERVIEW_SUPPLY, "figure"),
-    Output(ids.OVERVIEW_FACILITIES, "rowData"),
-    Output(ids.OVERVIEW_MAP_HOUR, "max"),
-    Output(ids.OVERVIEW_MAP_HOUR, "marks"),
-    Output(ids.OVERVIEW_MAP_HOUR, "value"),
-    Input(ids.SCENARIO_STORE, "data"),
-    State(ids.OVERVIEW_MAP_HOUR, "value"),
+    output={"href": Output(ids.OVERVIEW_PLANNER_LINK, "href")},
+    inputs={"query": Input(query_store_id(PAGE), "data")},
 )
-def show_results(state: dict | None, hour: int | None) -> tuple:
-    """KPI cards, supply chart, facility rows and the hour slider's range for the shared scenario."""
+def planner_link(query: str | None) -> dict[str, str]:
+    """The "Open the planner" button carries the page's scenario, like the top bar."""
+    return {"href": "/planner" + (query or "")}
+
+
+RESULT_OUTPUTS = {
+    "summary": Output(ids.OVERVIEW_SUMMARY, "children"),
+    "kpis": Output(ids.OVERVIEW_KPIS, "children"),
+    "supply": Output(ids.OVERVIEW_SUPPLY, "figure"),
+    "facilities": Output(ids.OVERVIEW_FACILITIES, "rowData"),
+    "hour_max": Output(ids.OVERVIEW_MAP_HOUR, "max"),
+    "hour_marks": Output(ids.OVERVIEW_MAP_HOUR, "marks"),
+    "hour": Output(ids.OVERVIEW_MAP_HOUR, "value"),
+}
+MAP_OUTPUTS = {
+    "figure": Output(ids.OVERVIEW_MAP, "figure"),
+    "now": Output(ids.OVERVIEW_MAP_NOW, "children"),
+    "drawn_city": Output(ids.OVERVIEW_MAP_CITY, "data"),
+}
+
+
+@callback(
+    output=RESULT_OUTPUTS,
+    inputs={"state": Input(state_store_id(PAGE), "data")},
+    state={"hour": State(ids.OVERVIEW_MAP_HOUR, "value")},
+)
+def show_results(state: dict | None, hour: int | None) -> dict[str, Any]:
+    """KPI cards, supply chart, facility rows and the hour slider's range for the page's scenario."""
     if state is None:
-        return (no_update,) * 7
+        return dict.fromkeys(RESULT_OUTPUTS, no_update)
     try:
         result = simulation(state)
     except KizunaInputError as error:
         banner = html.Div(problem_list(error.problems), className="error-banner", role="alert")
-        return no_update, banner, no_update, [], no_update, no_update, no_update
+        return {**dict.fromkeys(RESULT_OUTPUTS, no_update), "kpis": banner, "facilities": []}
     last = len(result.index) - 1
-    return (
-        scenario_header(state, notes=True),
-        kpi_card_row(kpi_cards(result)),
-        supply_figure(result.city_hourly),
-        facility_rows(result),
-        last,
-        _hour_marks(last),
-        min(hour or 0, last),
-    )
+    return {
+        "summary": scenario_header(state, notes=True),
+        "kpis": kpi_card_row(kpi_cards(result)),
+        "supply": supply_figure(result.city_hourly),
+        "facilities": facility_rows(result),
+        "hour_max": last,
+        "hour_marks": _hour_marks(last),
+        "hour": min(hour or 0, last),
+    }
 
 
 @callback(
-    Output(ids.OVERVIEW_MAP, "figure"),
-    Output(ids.OVERVIEW_MAP_NOW, "children"),
-    Output(ids.OVERVIEW_MAP_CITY, "data"),
-    Input(ids.SCENARIO_STORE, "data"),
-    Input({"type": ids.VIEW_CONTROL, "page": PAGE, "name": ids.VIEW_MAP_METRIC}, "value"),
-    Input(ids.OVERVIEW_MAP_HOUR, "value"),
-    State(ids.OVERVIEW_MAP_CITY, "data"),
+    output=MAP_OUTPUTS,
+    inputs={"state": Input(state_store_id(PAGE), "data"),
+            "metric_id": Input(view_control_id(PAGE, ids.VIEW_MAP_METRIC), "value"),
+            "hour": Input(ids.OVERVIEW_MAP_HOUR, "value")},
+    state={"drawn_city": State(ids.OVERVIEW_MAP_CITY, "data")},
 )
-def show_map(state: dict | None, metric_id: str | None, hour: int | None, drawn_city: str | None) -> tuple:
+def show_map(state: dict | None, metric_id: str | None, hour: int | None, drawn_city: str | None
+             ) -> dict[str, Any]:
     """The district map at the chosen hour.
 
     The outlines travel once per city: another hour, metric or scenario of the city
     already drawn only sends the new colours (a ``Patch``).
     """
     if state is None or metric_id not in MAP_METRICS:
-        return no_update, no_update, no_update
+        return dict.fromkeys(MAP_OUTPUTS, no_update)
     try:
         result = simulation(state)
     except KizunaInputError:
-        return no_update, no_update, no_update
+        return dict.fromkeys(MAP_OUTPUTS, no_update)
     hour = min(int(hour or 0), len(result.index) - 1)
     if drawn_city != state["city"]:
         figure: Any = district_map_figure(load_districts_geojson(state["city"]), result, metric_id, hour)
     else:
         figure = district_map_patch(result, metric_id, hour, restyle=ctx.triggered_id != ids.OVERVIEW_MAP_HOUR)
-    return figure, _now_text(result, hour), state["city"]
+    return {"figure": figure, "now": _now_text(result, hour), "drawn_city": state["city"]}
 
 
 def _now_text(result, hour: int) -> str:

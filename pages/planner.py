@@ -1,18 +1,22 @@
 """Planner: every scenario control on the left, the KPI cards and key charts following on the right.
 
-The controls edit the shared scenario (the app's scenario store, mirrored in the
-page's link); this page only draws the result of the stored scenario.
+The page opens on the scenario of its link (``layout(**query)``); its own callback turns a
+changed control into the page's new state and link (:mod:`components.page_link`), and
+:func:`show_results` draws the result of the page's state.
 """
 
 from __future__ import annotations
+
+from typing import Any
 
 import dash
 from dash import Input, Output, callback, dcc, html, no_update
 
 from components import ids
 from components.kpi_cards import kpi_card_row
+from components.page_link import PageControls, open_page, page_stores, register_page_callback, state_store_id
 from components.results_cache import simulation
-from components.scenario_controls import error_banner, planner_controls, problem_list, scenario_header
+from components.scenario_controls import PLANNER_NAMES, error_banner, planner_controls, problem_list, scenario_header
 from presentation.figures import households_figure, supply_figure
 from presentation.kpi_content import kpi_cards
 from presentation.text import TEXT
@@ -33,20 +37,23 @@ dash.register_page(
 CHART_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["sendChartToCloud", "select2d", "lasso2d"]}
 
 
-def layout(**_query: str) -> html.Div:
+def layout(**query: str) -> html.Div:
+    """The planner set to the scenario of its link; values it cannot use are listed in its banner."""
+    link = open_page(query)
     return html.Div(
         className="planner",
         children=[
+            *page_stores(PAGE, link),
             html.H1(TEXT["planner.title"], className="page-title"),
             html.P(TEXT["planner.intro"], className="page-intro"),
             html.Div(
                 className="planner-layout",
                 children=[
-                    html.Aside(className="card planner-aside", children=[planner_controls(PAGE)]),
+                    html.Aside(className="card planner-aside", children=[planner_controls(PAGE, link.state)]),
                     html.Div(
                         className="planner-results",
                         children=[
-                            error_banner(PAGE),
+                            error_banner(PAGE, link.problems),
                             html.P(id=ids.PLANNER_SUMMARY, className="card-summary planner-summary"),
                             dcc.Loading(html.Div(id=ids.PLANNER_KPIS, className="kpi-row kpi-row-3"),
                                         delay_show=LOADING_DELAY_MS),
@@ -65,25 +72,30 @@ def layout(**_query: str) -> html.Div:
     )
 
 
-@callback(
-    Output(ids.PLANNER_SUMMARY, "children"),
-    Output(ids.PLANNER_KPIS, "children"),
-    Output(ids.PLANNER_SUPPLY, "figure"),
-    Output(ids.PLANNER_HOUSEHOLDS, "figure"),
-    Input(ids.SCENARIO_STORE, "data"),
-)
-def show_results(state: dict | None) -> tuple:
-    """The scenario line, KPI cards and the two charts of the shared scenario."""
+register_page_callback(PageControls(PAGE, PLANNER_NAMES, full_form=True))
+
+
+RESULT_OUTPUTS = {
+    "summary": Output(ids.PLANNER_SUMMARY, "children"),
+    "kpis": Output(ids.PLANNER_KPIS, "children"),
+    "supply": Output(ids.PLANNER_SUPPLY, "figure"),
+    "households": Output(ids.PLANNER_HOUSEHOLDS, "figure"),
+}
+
+
+@callback(output=RESULT_OUTPUTS, inputs={"state": Input(state_store_id(PAGE), "data")})
+def show_results(state: dict | None) -> dict[str, Any]:
+    """The scenario line, KPI cards and the two charts of the page's scenario."""
     if state is None:
-        return (no_update,) * 4
+        return dict.fromkeys(RESULT_OUTPUTS, no_update)
     try:
         result = simulation(state)
     except KizunaInputError as error:
-        return no_update, html.Div(problem_list(error.problems), className="error-banner", role="alert"), \
-            no_update, no_update
-    return (
-        scenario_header(state),
-        kpi_card_row(kpi_cards(result)),
-        supply_figure(result.city_hourly),
-        households_figure(result.city_hourly),
-    )
+        banner = html.Div(problem_list(error.problems), className="error-banner", role="alert")
+        return {**dict.fromkeys(RESULT_OUTPUTS, no_update), "kpis": banner}
+    return {
+        "summary": scenario_header(state),
+        "kpis": kpi_card_row(kpi_cards(result)),
+        "supply": supply_figure(result.city_hourly),
+        "households": households_figure(result.city_hourly),
+    }

@@ -16,18 +16,14 @@ from components.household_controls import (
     household_controls,
     labelled,
     radio_group,
+    register_essential_budget_toggle,
 )
 from presentation.archetypes import (
-    REFERENCE_YEAR,
     SURVIVAL_HORIZONS_H,
-    SurvivalSetup,
-    find_facility,
-    household_engine_kwh_per_litre,
+    city_options,
     household_from_controls,
-    run_survival,
     setup_from_query,
     setup_query,
-    survival_inputs,
 )
 from presentation.survival_figures import (
     GRAPH_CONFIG,
@@ -37,9 +33,11 @@ from presentation.survival_figures import (
     summary_text,
 )
 from presentation.text import TEXT
-from resilience.citydata import list_cities, load_city
+from resilience.citydata import load_city
 from resilience.errors import KizunaInputError
-from resilience.records import City
+from resilience.records import City, SurvivalSetup
+from resilience.systems import REFERENCE_YEAR, find_facility, run_survival, survival_inputs
+from resilience.v2h import household_engine_kwh_per_litre
 from resilience.vehicles import vehicle_catalogue
 from wiring.downloads import survival_downloads
 
@@ -63,10 +61,6 @@ ENABLED_BUTTON_STYLE: dict = {}
 DISABLED_BUTTON_STYLE = {"opacity": 0.45, "cursor": "not-allowed"}
 SUMMARY_STYLE = {"margin": "0 0 0.4rem", "fontSize": "1.2rem", "fontWeight": 700, "fontVariantNumeric": "tabular-nums",
                  "color": "var(--color-accent-strong)"}
-
-
-def _city_options() -> list[dict[str, str]]:
-    return [{"label": load_city(city_id).name, "value": city_id} for city_id in list_cities()]
 
 
 def facility_options(city: City) -> list[dict[str, str]]:
@@ -96,7 +90,7 @@ def _controls(setup: SurvivalSetup) -> html.Section:
     return html.Section(className="card", children=[
         html.H2(TEXT["survival.controls_title"], className="card-title"),
         labelled(TEXT["household.label_city"],
-                 dcc.Dropdown(id=ids.SURVIVAL_CITY, options=_city_options(), value=household.city_id,
+                 dcc.Dropdown(id=ids.SURVIVAL_CITY, options=city_options(), value=household.city_id,
                               clearable=False, searchable=False),
                  ids.SURVIVAL_CITY),
         radio_group(TEXT["survival.label_source"], ids.SURVIVAL_SOURCE,
@@ -321,14 +315,7 @@ def run_sweep(set_progress, _n_clicks, *controls):
             [], True)
 
 
-@callback(
-    Output(ids.SURVIVAL_ESSENTIAL_KWH, "disabled"),
-    Input(ids.SURVIVAL_LOAD_MODE, "value"),
-)
-def disable_essential_budget(load_mode):
-    """The essential budget applies only to the essential load mode."""
-    return load_mode != "essential"
-
+register_essential_budget_toggle(CONTROL_IDS)
 
 clientside_callback(
     REPLACE_URL_QUERY_JS,

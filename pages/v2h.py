@@ -18,11 +18,11 @@ from components.household_controls import (
     error_banner,
     household_controls,
     labelled,
+    register_essential_budget_toggle,
 )
 from presentation.archetypes import (
     V2H_HORIZONS_H,
-    Household,
-    default_start,
+    city_options,
     household_from_controls,
     household_from_query,
     household_query,
@@ -32,14 +32,15 @@ from presentation.v2h_figures import (
     GRAPH_CONFIG,
     backup_figure,
     backup_headline,
-    car_backup,
     claim_comparison,
     energy_days_formula,
     engine_figures_text,
     usable_energy_formula,
 )
-from resilience.citydata import list_cities, load_city
+from resilience.citydata import load_city
 from resilience.errors import KizunaInputError
+from resilience.records import Household
+from resilience.v2h import default_start, household_backup
 from resilience.vehicles import vehicle_catalogue
 from wiring.downloads import v2h_downloads
 
@@ -68,10 +69,6 @@ RESULT_GRID_STYLE = {"display": "grid", "gridTemplateColumns": "repeat(auto-fit,
 DATE_ROW_STYLE = {"display": "grid", "gridTemplateColumns": "1fr 6.5rem", "gap": "0.5rem", "alignItems": "end"}
 
 
-def _city_options() -> list[dict[str, str]]:
-    return [{"label": load_city(city_id).name, "value": city_id} for city_id in list_cities()]
-
-
 def _start_controls(start: dt.datetime) -> html.Div:
     date_picker = dcc.DatePickerSingle(id=ids.V2H_DATE, date=start.date().isoformat(), display_format="YYYY-MM-DD",
                                        first_day_of_week=1, clearable=False)
@@ -94,7 +91,7 @@ def _controls(household: Household) -> html.Section:
     return html.Section(className="card", children=[
         html.H2(TEXT["v2h.controls_title"], className="card-title"),
         labelled(TEXT["household.label_city"],
-                 dcc.Dropdown(id=ids.V2H_CITY, options=_city_options(), value=household.city_id, clearable=False,
+                 dcc.Dropdown(id=ids.V2H_CITY, options=city_options(), value=household.city_id, clearable=False,
                               searchable=False),
                  ids.V2H_CITY),
         *household_controls(CONTROL_IDS, household, vehicle_catalogue()),
@@ -206,7 +203,7 @@ def update_estimate(city_id, vehicle_id, soc_percent, reserve_percent, v2h_kw, l
             v2h_kw=v2h_kw, load_mode=load_mode, essential_kwh_per_day=essential_kwh_per_day, pv_kwp=pv_kwp,
             petrol_litres=petrol_litres, weather=weather, start=start_from_controls(date, hour), duration_h=horizon_h,
         )
-        backup = car_backup(household)
+        backup = household_backup(household)
     except KizunaInputError as error:
         banner = error_banner(TEXT["v2h.error_title"], error.problems)
         return (*([no_update] * 7), banner, False, no_update)
@@ -249,14 +246,7 @@ def claim_children(backup, reserve_soc: float) -> list:
     ]
 
 
-@callback(
-    Output(ids.V2H_ESSENTIAL_KWH, "disabled"),
-    Input(ids.V2H_LOAD_MODE, "value"),
-)
-def disable_essential_budget(load_mode):
-    """The essential budget applies only to the essential load mode."""
-    return load_mode != "essential"
-
+register_essential_budget_toggle(CONTROL_IDS)
 
 clientside_callback(
     REPLACE_URL_QUERY_JS,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 
-HOURS_PER_DAY = 24
+from resilience.timeindex import HOURS_PER_DAY
 
 
 def count(value: float) -> str:

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 from presentation.text import TEXT
 from resilience.citysim import Result
+from resilience.timeindex import HOURS_PER_DAY
 
-HOURS_PER_DAY = 24.0
 #: A backup of at least the horizon (less this) is shown as "the whole horizon".
 _HORIZON_TOLERANCE_DAYS = 1e-6
 

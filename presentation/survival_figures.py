@@ -21,6 +21,7 @@ from resilience.survival import (
     SUMMARY_DURATIONS_H,
     SurvivalResult,
 )
+from resilience.timeindex import HOURS_PER_DAY
 
 PROBABILITY_HEIGHT_PX = 360
 HEATMAP_HEIGHT_PX = 420
@@ -32,7 +33,6 @@ GRAPH_CONFIG = {
     "toImageButtonOptions": {"format": "png", "scale": 2, "filename": "kizuna-survival"},
 }
 MONTHS = 12
-HOURS_PER_DAY = 24
 
 
 def _base_layout(height: int) -> dict:

@@ -1,7 +1,7 @@
 """Figures and result text of the V2H household estimator (no Dash: also used by the PDF).
 
 Everything here only formats what the engine computed
-(:func:`car_backup`, :func:`resilience.v2h.claim_check`): the hourly chart
+(:func:`resilience.v2h.household_backup`, :func:`resilience.v2h.claim_check`): the hourly chart
 (served load by source, with the car's state of charge on a second axis), the
 usable-energy formula with its numbers filled in, and the carmaker's claim set
 beside Kizuna's model on the claim's own basis and on Kizuna's planning basis.
@@ -15,7 +15,6 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from presentation.archetypes import Household, HouseholdBackup, household_backup
 from presentation.district_map import FONT_FAMILY
 from presentation.text import TEXT
 from resilience.v2h import (
@@ -23,6 +22,7 @@ from resilience.v2h import (
     CLAIM_BASIS_RESERVE_SOC,
     CLAIM_BASIS_SOC_START,
     ClaimCheck,
+    HouseholdBackup,
     claim_check,
 )
 from resilience.vehicles import PhevEngine, phev_engine
@@ -74,20 +74,6 @@ def backup_headline(backup: HouseholdBackup) -> tuple[str, str]:
         return (TEXT["v2h.hours_whole"].format(hours=hours), TEXT["v2h.days_whole"].format(days=hours / 24))
     return (TEXT["v2h.hours"].format(hours=estimate.hours_of_backup),
             TEXT["v2h.days"].format(days=estimate.days_of_backup))
-
-
-def car_backup(household: Household) -> HouseholdBackup:
-    """The household's V2H estimate with its car's own PHEV engine figure (cached on the record's JSON).
-
-    The same as :func:`presentation.archetypes.household_backup` (the city fleet's efficiencies and SOC limit, the
-    household's inputs, a PHEV's petrol burnt at its own ``engine_kwh_per_litre``, a BEV's petrol ignored).
-
-    Raises
-    ------
-    KizunaInputError
-        For an unknown city or vehicle, or a value ``v2h_backup`` rejects.
-    """
-    return household_backup(household)
 
 
 @dataclass(frozen=True)
@@ -152,7 +138,7 @@ def claim_comparison(backup: HouseholdBackup, reserve_soc: float) -> ClaimCompar
     Parameters
     ----------
     backup : HouseholdBackup
-        The household's estimate (the planning basis), e.g. from :func:`car_backup`.
+        The household's estimate (the planning basis), e.g. from :func:`resilience.v2h.household_backup`.
     reserve_soc : float
         The household's mobility reserve [fraction], for the planning basis's description.
     """

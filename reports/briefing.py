@@ -18,7 +18,6 @@ import numpy as np
 import pandas as pd
 
 from presentation import formatting as fmt
-from presentation.archetypes import DEFAULT_VEHICLE_ID, Household, HouseholdBackup, household_backup
 from presentation.facility_rows import facility_rows
 from presentation.kpi_content import KpiCard, kpi_cards
 from presentation.text import TEXT
@@ -29,8 +28,10 @@ from reports.version import kizuna_version
 from resilience.citydata import load_city, load_districts_geojson, load_provenance
 from resilience.citysim import Result, simulate
 from resilience.kpis import CityKPIs
-from resilience.records import FACILITY_TYPES, City, Scenario
+from resilience.records import DEFAULT_VEHICLE_ID, FACILITY_TYPES, City, Household, Scenario
 from resilience.scenarios import PRESETS, scenario_start
+from resilience.timeindex import HOURS_PER_DAY
+from resilience.v2h import HouseholdBackup, household_backup
 
 #: Reference households of the V2H section: (label, state of charge at the start, with rooftop PV).
 REFERENCE_SOC = 0.6
@@ -80,8 +81,8 @@ class ReferenceHousehold:
     Attributes
     ----------
     label : str
-    household : presentation.archetypes.Household
-    backup : presentation.archetypes.HouseholdBackup
+    household : resilience.records.Household
+    backup : resilience.v2h.HouseholdBackup
     formula : str
         ``E = C × (SOC₀ − reserve) × η`` with its numbers.
     """
@@ -377,7 +378,7 @@ def _backup_days(days: float | None, k: CityKPIs, missing: str = "no covered V2H
     """Days of V2H backup as the V2H card prints them; ``missing`` (words, never "nan") for ``None``."""
     if days is None:
         return missing
-    horizon_days = k.horizon_h / fmt.HOURS_PER_DAY
+    horizon_days = k.horizon_h / HOURS_PER_DAY
     if days >= horizon_days - 1e-6:
         return f"the whole run ({fmt.days(horizon_days)})"
     return fmt.days(days)
@@ -498,7 +499,7 @@ def v2h_city_rows(result: Result) -> list[tuple[str, str]]:
 def reference_households(result: Result) -> list[ReferenceHousehold]:
     """A Nissan LEAF 40 kWh at 60 % state of charge without and with the city's typical rooftop PV.
 
-    Each is estimated by :func:`presentation.archetypes.household_backup` (which calls
+    Each is estimated by :func:`resilience.v2h.household_backup` (which calls
     :func:`resilience.v2h_backup` with the city fleet's efficiencies, as the V2H page
     does) for the scenario's start, weather, load mode and reserve.
     """

@@ -3,8 +3,9 @@
 A pure library (no Dash). The main entry points:
 
 - :func:`simulate` plays an outage scenario on a city, hour by hour;
-- :func:`survival_sweep` is REopt's outage-survival measure over 8,760 start hours;
-- :func:`v2h_backup` estimates one household's backup from its car.
+- :func:`survival_sweep` is REopt's outage-survival measure over 8,760 start hours,
+  for a :class:`BackupSystem` (a battery and a generator);
+- :func:`v2h_backup` estimates one :class:`Household`'s backup from its car.
 
 Inputs are the typed records of :mod:`resilience.records`; bad input raises
 :class:`KizunaInputError`.
@@ -19,13 +20,18 @@ _EXPORTS = {
     "District": "resilience.records",
     "EVFleet": "resilience.records",
     "Facility": "resilience.records",
+    "Household": "resilience.records",
     "PetrolSupply": "resilience.records",
     "Scenario": "resilience.records",
+    "SurvivalSetup": "resilience.records",
     "KizunaInputError": "resilience.errors",
     "Result": "resilience.citysim",
     "simulate": "resilience.citysim",
     "SurvivalResult": "resilience.survival",
     "survival_sweep": "resilience.survival",
+    "survival_trace": "resilience.survival",
+    "BackupSystem": "resilience.systems",
+    "SurvivalInputs": "resilience.systems",
     "V2HEstimate": "resilience.v2h",
     "v2h_backup": "resilience.v2h",
 }

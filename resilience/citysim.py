@@ -30,6 +30,7 @@ from resilience.scenarios import (
     scenario_start,
 )
 from resilience.solar import pv_ac_kw_per_kwp
+from resilience.timeindex import HOURS_PER_DAY
 
 SOURCES = ("grid_kwh", "pv_kwh", "v2h_kwh", "generator_kwh", "battery_kwh")
 
@@ -329,7 +330,7 @@ def city_kpis(city: City, scenario: Scenario, share: np.ndarray, grid_up: np.nda
     def days_or_none(hours: float) -> float | None:
         # No car at home above its reserve: no household is covered, so there is no backup to report.
         covered = households.households_covered > 0
-        return float(hours) / 24.0 if covered and np.isfinite(hours) else None
+        return float(hours) / HOURS_PER_DAY if covered and np.isfinite(hours) else None
 
     return CityKPIs(
         horizon_h=n_hours,

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import inspect
 import json
 import math
 import operator
@@ -94,17 +93,42 @@ def _local_time(text: str, option: str = "--start") -> dt.datetime:
     return value
 
 
+#: Keys of a ``survival`` input file besides the fields of :class:`~resilience.systems.BackupSystem`.
+SURVIVAL_SITE_KEYS = ("critical_load_kw", "pv_kw")
+
+
+def survival_arguments(inputs: dict[str, Any], source: str) -> tuple[Any, Any, Any, dict[str, Any]]:
+    """A ``survival`` input file's object as :func:`~resilience.survival.survival_sweep`'s arguments.
+
+    The file's keys are the sweep's former keyword arguments: ``critical_load_kw``, ``pv_kw``,
+    ``max_duration_h`` and the fields of :class:`~resilience.systems.BackupSystem` (``battery_kwh``,
+    ``fuel_litres`` …), all but ``critical_load_kw`` optional. Returns ``(critical_load_kw, pv_kw, system,
+    {"max_duration_h": …} or {})``.
+    """
+    from dataclasses import fields
+
+    from resilience.systems import BackupSystem
+
+    system_keys = [f.name for f in fields(BackupSystem)]
+    allowed = [*SURVIVAL_SITE_KEYS, *system_keys, "max_duration_h"]
+    unknown = sorted(set(inputs) - set(allowed))
+    if unknown:
+        raise KizunaInputError(f"{source}: unknown key '{unknown[0]}': allowed keys are {', '.join(allowed)}")
+    if "critical_load_kw" not in inputs:
+        raise KizunaInputError(f"{source}: key 'critical_load_kw' is required")
+    system = BackupSystem(**{key: inputs[key] for key in system_keys if key in inputs})
+    horizon = {"max_duration_h": inputs["max_duration_h"]} if "max_duration_h" in inputs else {}
+    return inputs["critical_load_kw"], inputs.get("pv_kw"), system, horizon
+
+
 def run_survival(args: argparse.Namespace) -> int:
     from resilience.survival import survival_sweep
 
     inputs = _read_json(args.input)
     if not isinstance(inputs, dict):
         raise KizunaInputError(f"{args.input}: expected a JSON object whose keys are the sweep's arguments")
-    allowed = list(inspect.signature(survival_sweep).parameters)
-    unknown = sorted(set(inputs) - set(allowed))
-    if unknown:
-        raise KizunaInputError(f"{args.input}: unknown key '{unknown[0]}': allowed keys are {', '.join(allowed)}")
-    print(json.dumps(survival_sweep(**inputs).to_dict()))
+    load, pv, system, horizon = survival_arguments(inputs, args.input)
+    print(json.dumps(survival_sweep(load, pv, system, **horizon).to_dict()))
     return 0
 
 
@@ -296,26 +320,25 @@ def run_simulate(args: argparse.Namespace) -> int:
 
 def run_v2h(args: argparse.Namespace) -> int:
     from resilience.citydata import load_city
+    from resilience.records import Household
     from resilience.scenarios import PRESETS
-    from resilience.v2h import v2h_backup
-    from resilience.vehicles import engine_kwh_per_litre, vehicle
+    from resilience.v2h import household_car, v2h_backup
 
     city = load_city(args.city)
     if args.battery_kwh is None and args.vehicle is None:
         raise KizunaInputError("v2h: give --vehicle ID (see the catalogue) or --battery-kwh")
-    battery_kwh = args.battery_kwh if args.battery_kwh is not None else float(vehicle(args.vehicle)["usable_kwh"])
     # The car's own PHEV engine yield (its carmaker's claim), as in the city model; the city fleet's figure for a
     # bare --battery-kwh or a PHEV without its own; 0 for a BEV, whose petrol is ignored.
-    kwh_per_litre = (engine_kwh_per_litre(args.vehicle, city.fleet.phev_kwh_per_litre) if args.vehicle
-                     else city.fleet.phev_kwh_per_litre)
-    car = {"battery_kwh": battery_kwh} if args.battery_kwh is not None else {"vehicle_id": args.vehicle}
-    start = _local_time(args.start) if args.start else PRESETS[args.scenario].start
-    estimate = v2h_backup(
-        city=city, start=start, **car, soc_start=args.soc, reserve_soc=args.reserve,
-        v2h_kw=args.kw, load_mode=args.load, essential_kwh_per_day=args.essential_kwh, pv_kwp=args.pv_kwp,
-        weather=args.weather, petrol_litres=args.petrol_litres, engine_kwh_per_litre=kwh_per_litre,
-        duration_h=args.hours,
+    car = {"battery_kwh": args.battery_kwh, "vehicle_id": None} if args.battery_kwh is not None else {
+        "vehicle_id": args.vehicle}
+    household = Household(
+        city_id=city.id, **car, soc_start=args.soc, reserve_soc=args.reserve, v2h_kw=args.kw, load_mode=args.load,
+        essential_kwh_per_day=args.essential_kwh, pv_kwp=args.pv_kwp, petrol_litres=args.petrol_litres,
+        weather=args.weather,
     )
+    start = _local_time(args.start) if args.start else PRESETS[args.scenario].start
+    estimate = v2h_backup(household, city, start=start, duration_h=args.hours)
+    battery_kwh = household_car(household, city).battery_kwh
     print(json.dumps({"battery_kwh": battery_kwh, "start": start.isoformat(), **estimate.to_dict()}, indent=2))
     return 0
 
@@ -361,7 +384,8 @@ def build_parser(extra_commands: Sequence[AddCommand] = ()) -> argparse.Argument
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     survival = commands.add_parser("survival", help="outage survival sweep over 8,760 start hours")
-    survival.add_argument("input", help="JSON file whose keys are survival_sweep's keyword arguments")
+    survival.add_argument("input", help="JSON file with critical_load_kw, optional pv_kw and max_duration_h, and "
+                                        "the backup system's fields (battery_kwh, fuel_litres …)")
     survival.set_defaults(handler=run_survival)
 
     sim = commands.add_parser("simulate", help="play an outage scenario on a city")

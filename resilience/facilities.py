@@ -8,6 +8,7 @@ import numpy as np
 from numba import njit
 
 from resilience.records import FACILITY_PRIORITY, DieselSupply, Facility
+from resilience.timeindex import HOURS_PER_DAY
 
 #: Battery efficiencies of facility storage (assumption: a stationary Li-ion system, ≈ 90 % round trip).
 BATTERY_CHARGE_EFFICIENCY = 0.95
@@ -47,6 +48,21 @@ def generator_burn_l_per_h(output_kw, generator_kw, fuel_slope_l_per_kwh, fuel_i
     -------
     float or numpy.ndarray
         [L/h]
+
+    Examples
+    --------
+    A 100-kW set carrying a 40-kW hospital load at 0.262 L/kWh with 0.007 L/h idle burn per kW:
+    ``0.262 × 40 + 0.007 × 100``.
+
+    >>> round(float(generator_burn_l_per_h(40.0, 100.0, 0.262, 0.007)), 2)
+    11.18
+
+    The output cannot exceed the rating, and a site without a generator burns nothing:
+
+    >>> round(float(generator_burn_l_per_h(150.0, 100.0, 0.262, 0.007)), 2)
+    26.9
+    >>> float(generator_burn_l_per_h(0.0, 0.0, 0.262, 0.007))
+    0.0
     """
     generator_kw = np.asarray(generator_kw, dtype=float)
     output = np.minimum(np.asarray(output_kw, dtype=float), generator_kw)
@@ -274,7 +290,8 @@ def dispatch_facilities(
         gen_kw, column("fuel_slope_l_per_kwh"), column("fuel_intercept_l_per_h_per_kw") * gen_kw,
         column("generator_min_turndown"), column("battery_kwh"), column("battery_kw"),
         BATTERY_CHARGE_EFFICIENCY, BATTERY_DISCHARGE_EFFICIENCY, fuel0, tank, refill_target, burn_at_load, priority,
-        float(diesel.depot_litres * diesel_multiplier), float(delay), float(diesel.delivery_litres_per_day / 24.0),
+        float(diesel.depot_litres * diesel_multiplier), float(delay),
+        float(diesel.delivery_litres_per_day / HOURS_PER_DAY),
     )
     grid, pv, gen, bat, unserved, fuel, burned, delivered, soc, depot = outputs
     return FacilityRun(

@@ -24,8 +24,7 @@ import numpy as np
 from numba import njit
 
 from resilience.records import PetrolSupply
-
-HOURS_PER_DAY = 24.0
+from resilience.timeindex import HOURS_PER_DAY
 
 #: Outside a supply shock tankers can bring this much of the normal demand (assumption): 20 % more
 #: than is sold, so stations rebuild their stock within about two weeks after a shock, as the 2011

@@ -14,7 +14,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from resilience.errors import KizunaInputError
+from resilience.errors import KizunaInputError, Problem
 
 FacilityType = Literal["hospital", "water", "telecom", "shelter", "city_hall", "other"]
 FACILITY_TYPES: tuple[str, ...] = FacilityType.__args__
@@ -125,15 +125,19 @@ class Record(BaseModel):
     @classmethod
     def _friendly(cls, exc: ValidationError, data: dict[str, Any]) -> KizunaInputError:
         kind = cls.__name__.lower()
-        problems = []
+        details = []
         for error in exc.errors():
             if error["type"] in ("value_error", "assertion_error") and not error["loc"]:
-                problems.append(str(error.get("ctx", {}).get("error", error["msg"])))
+                message = str(error.get("ctx", {}).get("error", error["msg"]))
+                details.append(Problem(record=kind, field=None, value=None, rule=message, message=message))
                 continue
             label, field = _locate(kind, data, tuple(error["loc"]))
-            shown = "missing" if error["type"] == "missing" else repr(error.get("input"))
-            problems.append(f"{label}: {field} = {shown}: {_describe(error)}")
-        return KizunaInputError(problems)
+            missing = error["type"] == "missing"
+            value = None if missing else error.get("input")
+            rule = _describe(error)
+            message = f"{label}: {field} = {'missing' if missing else repr(value)}: {rule}"
+            details.append(Problem(record=label, field=field, value=value, rule=rule, message=message))
+        return KizunaInputError([problem.message for problem in details], details)
 
 
 class District(Record):
@@ -343,3 +347,57 @@ class Scenario(Record):
         if self.start is not None and self.start.tzinfo is not None:
             raise ValueError("scenario: start must be a local time without a time zone (the city's zone applies)")
         return self
+
+
+#: The city and the car a :class:`Household` has unless told otherwise.
+DEFAULT_CITY_ID = "saitama"
+DEFAULT_VEHICLE_ID = "nissan-leaf-40"
+_FLEET_DEFAULTS = {name: spec.default for name, spec in EVFleet.model_fields.items()}
+
+
+class Household(Record):
+    """One household backed up by its car through a V2H unit, with optional rooftop PV.
+
+    The car is a vehicle of the catalogue (``vehicle_id``) or, for a car that is not in it, a bare usable
+    capacity (``battery_kwh`` with ``vehicle_id=None``). The efficiencies and the PV recharging limit are the
+    city fleet's (:class:`EVFleet`). Fractions are 0–1; ``start`` is a naive local time in the city's zone.
+    """
+
+    city_id: str = Field(default=DEFAULT_CITY_ID, min_length=1)
+    vehicle_id: str | None = Field(default=DEFAULT_VEHICLE_ID, min_length=1,
+                                   description="a vehicle of the catalogue; None for a bare battery_kwh")
+    battery_kwh: float | None = Field(default=None, ge=0,
+                                      description="usable capacity of a car not in the catalogue, kWh")
+    soc_start: float = Field(default=1.0, ge=0, le=1, description="state of charge at the outage start (0–1)")
+    reserve_soc: float = Field(default=_FLEET_DEFAULTS["reserve_soc"], ge=0, le=1,
+                               description="mobility reserve the car keeps (0–1)")
+    v2h_kw: float = Field(default=_FLEET_DEFAULTS["v2h_kw"], gt=0, le=50)
+    load_mode: LoadMode = "essential"
+    essential_kwh_per_day: float = Field(default=3.0, ge=0, le=100)
+    pv_kwp: float = Field(default=0.0, ge=0, le=100)
+    petrol_litres: float = Field(default=0.0, ge=0, le=200, description="petrol a PHEV can burn; ignored for a BEV")
+    engine_kwh_per_litre: float | None = Field(
+        default=None, ge=0,
+        description="electricity per litre of petrol, kWh/L; None = the car's own figure (the fleet's for a "
+                    "PHEV without one or a bare battery_kwh, 0 for a BEV)",
+    )
+    weather: Weather = "typical"
+    start: dt.datetime | None = Field(default=None, description="outage start; None = the country's first preset")
+    duration_h: int = Field(default=336, ge=24, le=720, description="horizon of the V2H estimate")
+
+    @model_validator(mode="after")
+    def _one_car_and_a_naive_start(self):
+        if (self.vehicle_id is None) == (self.battery_kwh is None):
+            raise ValueError("household: give exactly one of battery_kwh and vehicle_id")
+        if self.start is not None and self.start.tzinfo is not None:
+            raise ValueError("household: start must be a local time without a time zone (the city's zone applies)")
+        return self
+
+
+class SurvivalSetup(Record):
+    """What the Survival page sweeps: a facility of the city or the V2H household, and the horizon [h]."""
+
+    source: Literal["facility", "household"] = "facility"
+    facility_id: str | None = None
+    max_duration_h: int = Field(default=720, ge=1, le=8760)
+    household: Household = Household()

@@ -17,16 +17,20 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from numbers import Integral, Real
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 from numba import njit
 
 from resilience.errors import KizunaInputError
+from resilience.storage import UNMET_TOLERANCE_KWH
+
+if TYPE_CHECKING:
+    from resilience.systems import BackupSystem
 
 HOURS_PER_YEAR = 8760
 #: Unmet energy in an hour above which the run ends [kWh] (docs/model.md §9; REopt rounds to 5 decimals).
-UNMET_TOLERANCE_KWH = 1e-5
 #: Generator idle burn per kW rated when ``fuel_intercept_l_per_h`` is not given [L/h/kW]
 #: (docs/model.md §7, fitted to [S61]).
 DEFAULT_FUEL_INTERCEPT_L_PER_H_PER_KW = 0.007
@@ -325,72 +329,45 @@ def _number(name: str, value, problems: list[str], *, low: float = 0.0, high: fl
 # ----------------------------------------------------------------------------------------------------------------------
 
 
-def _prepare(critical_load_kw, pv_kw, battery_kwh, battery_kw, initial_soc, soc_min, charge_efficiency,
-             discharge_efficiency, generator_kw, fuel_litres, fuel_slope_l_per_kwh, fuel_intercept_l_per_h,
-             generator_min_turndown, max_duration_h) -> dict:
-    """Validate every argument at once and return the compiled kernels' arguments."""
+def _prepare(critical_load_kw, pv_kw, system: BackupSystem, max_duration_h) -> dict:
+    """Validate the load, the PV and the horizon at once and return the compiled kernels' arguments.
+
+    The system validated itself when it was built (:class:`resilience.systems.BackupSystem`).
+    """
+    from resilience.systems import BackupSystem
+
     problems: list[str] = []
     load = _series("critical_load_kw", critical_load_kw, problems)
     pv = np.zeros(HOURS_PER_YEAR) if pv_kw is None else _series("pv_kw", pv_kw, problems)
-    battery_kwh = _number("battery_kwh", battery_kwh, problems)
-    battery_kw = _number("battery_kw", battery_kw, problems)
-    if isinstance(initial_soc, Real) and not isinstance(initial_soc, bool):
-        soc0 = np.full(HOURS_PER_YEAR, _number("initial_soc", initial_soc, problems, high=1.0))
-    else:
-        soc0 = _series("initial_soc", initial_soc, problems, upper=1.0)
-    soc_min = _number("soc_min", soc_min, problems, high=1.0)
-    charge_efficiency = _number("charge_efficiency", charge_efficiency, problems, high=1.0, low_open=True)
-    discharge_efficiency = _number("discharge_efficiency", discharge_efficiency, problems, high=1.0, low_open=True)
-    generator_kw = _number("generator_kw", generator_kw, problems)
-    fuel_litres = _number("fuel_litres", fuel_litres, problems)
-    slope = _number("fuel_slope_l_per_kwh", fuel_slope_l_per_kwh, problems)
-    if fuel_intercept_l_per_h is None:
-        intercept = DEFAULT_FUEL_INTERCEPT_L_PER_H_PER_KW * generator_kw
-    else:
-        intercept = _number("fuel_intercept_l_per_h", fuel_intercept_l_per_h, problems)
-    turndown = _number("generator_min_turndown", generator_min_turndown, problems, high=1.0)
+    if not isinstance(system, BackupSystem):
+        problems.append(f"system = {system!r}: must be a BackupSystem (resilience.systems)")
     if isinstance(max_duration_h, bool) or not isinstance(max_duration_h, Integral) or max_duration_h < 1:
         problems.append(f"max_duration_h = {_fmt(max_duration_h)}: must be an integer ≥ 1")
     if problems:
         raise KizunaInputError(problems)
-    params = (battery_kwh, battery_kw, soc_min * battery_kwh, charge_efficiency, discharge_efficiency, generator_kw,
-              slope, intercept, turndown * generator_kw)
     return {
         "net_kw": np.ascontiguousarray(load - pv),
-        "initial_soc_kwh": np.ascontiguousarray(soc0 * battery_kwh),
-        "fuel_litres": fuel_litres,
-        "params": params,
+        "initial_soc_kwh": np.ascontiguousarray(np.broadcast_to(system.initial_soc, HOURS_PER_YEAR)
+                                                * system.battery_kwh),
+        "fuel_litres": system.fuel_litres,
+        "params": system.kernel_params(),
         "max_duration_h": int(max_duration_h),
     }
 
 
-def survival_sweep(
-    *,
-    critical_load_kw,
-    pv_kw=None,
-    battery_kwh: float = 0.0,
-    battery_kw: float = 0.0,
-    initial_soc=1.0,
-    soc_min: float = 0.0,
-    charge_efficiency: float = 1.0,
-    discharge_efficiency: float = 1.0,
-    generator_kw: float = 0.0,
-    fuel_litres: float = 0.0,
-    fuel_slope_l_per_kwh: float = 0.262,
-    fuel_intercept_l_per_h: float | None = None,
-    generator_min_turndown: float = 0.0,
-    max_duration_h: int = HOURS_PER_YEAR,
-) -> SurvivalResult:
+def survival_sweep(critical_load_kw, pv_kw, system: BackupSystem, *,
+                   max_duration_h: int = HOURS_PER_YEAR) -> SurvivalResult:
     """Hours a load is carried through an outage starting at each of the 8,760 hours of a year.
 
-    For every start hour ``s`` the state is reset (``fuel_litres`` in the tank,
-    ``initial_soc[s] × battery_kwh`` in the battery) and each hour, with
-    ``net = load − PV`` (docs/model.md §9):
+    For every start hour ``s`` the state is reset (``system.fuel_litres`` in
+    the tank, ``system.initial_soc[s] × system.battery_kwh`` in the battery)
+    and each hour, with ``net = load − PV`` (docs/model.md §9):
 
     1. if ``net < 0`` the surplus charges the battery by
        ``min(room, battery_kw × η_ch, −net × η_ch)``;
     2. otherwise the generator serves ``min(net, G, (fuel − b) / m)`` (nothing
-       when ``fuel ≤ b``) and burns ``m × P + b`` litres, where ``P`` is its
+       when ``fuel ≤ b``) and burns ``m × P + b`` litres
+       (:func:`resilience.facilities.generator_burn_l_per_h`), where ``P`` is its
        output: at least ``generator_min_turndown × G`` while the fuel allows,
        the part above the load charging the battery (same limits as PV) and
        the rest spilled;
@@ -417,41 +394,12 @@ def survival_sweep(
     critical_load_kw : sequence of float, length 8760
         Load to carry in each hour of the year [kW ≥ 0]. A pandas Series with
         a naive DatetimeIndex is rejected.
-    pv_kw : sequence of float, length 8760, optional
-        PV AC output in each hour [kW ≥ 0]. Default: no PV.
-    battery_kwh : float, default 0
-        Usable storage capacity [kWh]. Default: no battery.
-    battery_kw : float, default 0
-        Inverter power limit for charge and discharge, on the AC side [kW].
-    initial_soc : float or sequence of float, length 8760, default 1.0
-        State of charge at the outage start as a fraction of ``battery_kwh``
-        (0–1), one value or one per start hour (e.g. a normal-operation SOC
-        series). Default: full (*assumption*: a backup battery is held full;
-        the hand cases of docs/model.md §9). A value below ``soc_min`` is allowed: the
-        battery then cannot discharge until it is charged above the floor.
-    soc_min : float, default 0
-        Floor below which the battery is not discharged, as a fraction of
-        ``battery_kwh`` (0–1). Default 0 as in REopt; a V2H car keeps its
-        mobility reserve (0.3, docs/model.md §5).
-    charge_efficiency, discharge_efficiency : float, default 1.0
-        η_ch applied to energy going into storage, η_dis to energy taken out
-        (0 < η ≤ 1). Default lossless (docs/model.md §9). REopt puts its whole
-        round-trip efficiency (default 0.829) on charge; V2H uses 0.9 / 0.88
-        (docs/model.md §5).
-    generator_kw : float, default 0
-        Generator rating G [kW]. Default: no generator.
-    fuel_litres : float, default 0
-        Diesel available for the whole outage (no resupply) [L].
-    fuel_slope_l_per_kwh : float, default 0.262
-        Fuel curve slope m [L/kWh] (docs/model.md §7, fitted to [S61]: a 1 MW set
-        burns 138 L/h at half load and 269 L/h at full load).
-    fuel_intercept_l_per_h : float, optional
-        Absolute idle burn b of the generator [L/h] (not per kW). Default:
-        0.007 L/h per kW rated × ``generator_kw`` (docs/model.md §7, [S61]).
-    generator_min_turndown : float, default 0
-        Lowest output of a running generator as a fraction of G (0–1).
-        Default 0 (*assumption*: in an emergency the set is run at any load;
-        REopt's default is 0.3).
+    pv_kw : sequence of float, length 8760, or None
+        PV AC output in each hour [kW ≥ 0]; None for no PV.
+    system : resilience.systems.BackupSystem
+        The battery and the generator with their state at the outage start
+        (built by hand, or by :meth:`~resilience.systems.BackupSystem.from_facility`
+        and :meth:`~resilience.systems.BackupSystem.from_household`).
     max_duration_h : int, default 8760
         Horizon: a start that survives this many hours scores this value [h].
 
@@ -463,8 +411,9 @@ def survival_sweep(
     ------
     KizunaInputError
         Naming every bad argument, its value and what is allowed, e.g.
-        ``battery_kwh = -5: must be ≥ 0`` or ``critical_load_kw has 100
-        values: must have 8760``.
+        ``critical_load_kw has 100 values: must have 8760``. (A bad system
+        value is reported when the :class:`~resilience.systems.BackupSystem`
+        is built.)
 
     Notes
     -----
@@ -476,37 +425,20 @@ def survival_sweep(
 
     Examples
     --------
-    >>> result = survival_sweep(critical_load_kw=[50.0] * 8760, battery_kwh=200.0, battery_kw=50.0)
+    >>> from resilience.systems import BackupSystem
+    >>> result = survival_sweep([50.0] * 8760, None, BackupSystem(battery_kwh=200.0, battery_kw=50.0))
     >>> result.to_dict()["min_h"]
     4
     """
-    args = _prepare(critical_load_kw, pv_kw, battery_kwh, battery_kw, initial_soc, soc_min, charge_efficiency,
-                    discharge_efficiency, generator_kw, fuel_litres, fuel_slope_l_per_kwh, fuel_intercept_l_per_h,
-                    generator_min_turndown, max_duration_h)
+    args = _prepare(critical_load_kw, pv_kw, system, max_duration_h)
     hours = _sweep(args["net_kw"], args["initial_soc_kwh"], args["fuel_litres"], args["params"],
                    args["max_duration_h"])
     hours.setflags(write=False)
     return SurvivalResult(hours_survived=hours, max_duration_h=args["max_duration_h"])
 
 
-def survival_trace(
-    *,
-    start_hour: int,
-    critical_load_kw,
-    pv_kw=None,
-    battery_kwh: float = 0.0,
-    battery_kw: float = 0.0,
-    initial_soc=1.0,
-    soc_min: float = 0.0,
-    charge_efficiency: float = 1.0,
-    discharge_efficiency: float = 1.0,
-    generator_kw: float = 0.0,
-    fuel_litres: float = 0.0,
-    fuel_slope_l_per_kwh: float = 0.262,
-    fuel_intercept_l_per_h: float | None = None,
-    generator_min_turndown: float = 0.0,
-    max_duration_h: int = HOURS_PER_YEAR,
-) -> pd.DataFrame:
+def survival_trace(critical_load_kw, pv_kw, system: BackupSystem, *, start_hour: int,
+                   max_duration_h: int = HOURS_PER_YEAR) -> pd.DataFrame:
     """Hour-by-hour dispatch of the single outage of :func:`survival_sweep` that starts at ``start_hour``.
 
     Same arguments and dispatch as :func:`survival_sweep` (the same compiled
@@ -514,12 +446,10 @@ def survival_trace(
 
     Parameters
     ----------
+    critical_load_kw, pv_kw, system, max_duration_h
+        As in :func:`survival_sweep`.
     start_hour : int
         Start hour of the outage (0–8759).
-    critical_load_kw, pv_kw, battery_kwh, battery_kw, initial_soc, soc_min, charge_efficiency, \
-discharge_efficiency, generator_kw, fuel_litres, fuel_slope_l_per_kwh, fuel_intercept_l_per_h, \
-generator_min_turndown, max_duration_h
-        As in :func:`survival_sweep`.
 
     Returns
     -------
@@ -534,9 +464,7 @@ generator_min_turndown, max_duration_h
         storage after η_ch); ``soc_kwh`` and ``fuel_litres`` at the end of the
         hour. kW over one hour equal kWh.
     """
-    args = _prepare(critical_load_kw, pv_kw, battery_kwh, battery_kw, initial_soc, soc_min, charge_efficiency,
-                    discharge_efficiency, generator_kw, fuel_litres, fuel_slope_l_per_kwh, fuel_intercept_l_per_h,
-                    generator_min_turndown, max_duration_h)
+    args = _prepare(critical_load_kw, pv_kw, system, max_duration_h)
     if isinstance(start_hour, bool) or not isinstance(start_hour, Integral) or not 0 <= start_hour < HOURS_PER_YEAR:
         raise KizunaInputError(f"start_hour = {_fmt(start_hour)}: must be an integer from 0 to {HOURS_PER_YEAR - 1}")
     rows = _trace(args["net_kw"], int(start_hour), args["initial_soc_kwh"][start_hour], args["fuel_litres"],

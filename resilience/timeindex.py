@@ -15,6 +15,7 @@ import pandas as pd
 
 from resilience.errors import KizunaInputError
 
+HOURS_PER_DAY = 24
 HOUR_NS = 3_600_000_000_000
 
 

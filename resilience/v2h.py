@@ -5,21 +5,25 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass, field
+from numbers import Integral
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from resilience.citydata import load_city
 from resilience.errors import KizunaInputError
 from resilience.loads import household_load_kw
-from resilience.records import City, EVFleet
+from resilience.records import City, EVFleet, Household
+from resilience.result_cache import shared_result_cache
+from resilience.scenarios import PRESETS
 from resilience.solar import pv_ac_kw_per_kwp
 from resilience.storage import UNMET_TOLERANCE_KWH, dispatch_storage
 from resilience.timeindex import hourly_index
 from resilience.vehicles import SupplyClaim, engine_kwh_per_litre, phev_engine, supply_claim, vehicle
 
-#: Engine yield for a PHEV without its own catalogue figure, and for a bare ``battery_kwh`` [kWh/L]: the city
-#: fleet's default ``phev_kwh_per_litre``.
+#: The city fleet's default ``phev_kwh_per_litre`` [kWh/L]: what a PHEV without its own catalogue figure, or a bare
+#: ``battery_kwh``, gets in a city that keeps the default (:func:`household_car` reads the city's own value).
 FALLBACK_ENGINE_KWH_PER_LITRE: float = EVFleet.model_fields["phev_kwh_per_litre"].default
 #: The carmakers' basis for "days of household supply": the car starts full, keeps nothing for driving and no
 #: conversion loss is counted (Mitsubishi's figures leave out the V2H unit's losses; Toyota's is the energy at
@@ -52,7 +56,7 @@ def usable_energy_kwh(battery_kwh, soc_start, reserve_soc, discharge_efficiency)
     --------
     The LEAF example of docs/model.md §5: 40 kWh from full to a 30 % reserve at 88 %.
 
-    >>> round(usable_energy_kwh(40, 1.0, 0.3, 0.88), 2)
+    >>> round(float(usable_energy_kwh(40, 1.0, 0.3, 0.88)), 2)
     24.64
     """
     return np.asarray(battery_kwh) * np.maximum(np.asarray(soc_start) - reserve_soc, 0.0) * discharge_efficiency
@@ -141,72 +145,106 @@ def hours_fully_served(load_kw: np.ndarray, served_kw: np.ndarray) -> np.ndarray
     return np.where(first < n_hours, first + share, float(n_hours))
 
 
-def v2h_backup(
-    *,
-    city: City,
-    start: dt.datetime,
-    battery_kwh: float | None = None,
-    vehicle_id: str | None = None,
-    soc_start: float = 1.0,
-    reserve_soc: float = 0.3,
-    v2h_kw: float = 6.0,
-    discharge_efficiency: float = 0.88,
-    charge_efficiency: float = 0.9,
-    soc_max: float = 0.9,
-    load_mode: str = "essential",
-    essential_kwh_per_day: float = 3.0,
-    pv_kwp: float = 0.0,
-    weather: str = "typical",
-    petrol_litres: float = 0.0,
-    engine_kwh_per_litre: float | None = None,
-    duration_h: int = 720,
-    flat_load: bool = False,
-) -> V2HEstimate:
+@dataclass(frozen=True)
+class HouseholdCar:
+    """A household's car as the models use it.
+
+    Attributes
+    ----------
+    label : str
+        "brand model variant" of a catalogue car, or its capacity for a bare ``battery_kwh``.
+    battery_kwh : float
+        Usable battery capacity C [kWh].
+    engine_kwh_per_litre : float
+        Engine yield [kWh/L]; 0 for a battery-electric car.
+    petrol_litres : float
+        Petrol the engine may burn [L]: the household's, 0 for a battery-electric car of the catalogue.
+    vehicle : pandas.Series or None
+        The car's catalogue row (``brand``, ``model``, ``usable_kwh``, claims …); None for a bare ``battery_kwh``.
+    """
+
+    label: str
+    battery_kwh: float
+    engine_kwh_per_litre: float
+    petrol_litres: float
+    vehicle: pd.Series | None = field(default=None, repr=False)
+
+
+def household_engine_kwh_per_litre(vehicle_id: str, city: City) -> float:
+    """Electricity a litre of the car's petrol gives [kWh/L], as the city model uses it.
+
+    The PHEV's own figure from its carmaker's claim (:func:`resilience.vehicles.engine_kwh_per_litre`, e.g.
+    0.76 kWh/L for a Prius PHV 2017), the city fleet's ``phev_kwh_per_litre`` for a PHEV without one, 0 for a BEV.
+    """
+    return engine_kwh_per_litre(vehicle_id, city.fleet.phev_kwh_per_litre)
+
+
+def household_car(household: Household, city: City) -> HouseholdCar:
+    """The household's car: capacity from the catalogue (or ``battery_kwh``), engine yield and petrol.
+
+    The engine yield is the household's ``engine_kwh_per_litre`` when given, else
+    :func:`household_engine_kwh_per_litre` for a catalogue car, else (a bare ``battery_kwh``) the city fleet's
+    ``phev_kwh_per_litre``. A battery-electric car of the catalogue burns no petrol.
+
+    Raises
+    ------
+    KizunaInputError
+        For a vehicle that is not in the catalogue.
+    """
+    if household.vehicle_id is None:
+        kwh_per_litre = (city.fleet.phev_kwh_per_litre if household.engine_kwh_per_litre is None
+                         else household.engine_kwh_per_litre)
+        return HouseholdCar(label=f"{household.battery_kwh:g} kWh car", battery_kwh=float(household.battery_kwh),
+                            engine_kwh_per_litre=float(kwh_per_litre), petrol_litres=household.petrol_litres)
+    car = vehicle(household.vehicle_id)
+    kwh_per_litre = (household_engine_kwh_per_litre(household.vehicle_id, city)
+                     if household.engine_kwh_per_litre is None else household.engine_kwh_per_litre)
+    return HouseholdCar(
+        label=f"{car['brand']} {car['model']} {car['variant']}".strip(),
+        battery_kwh=float(car["usable_kwh"]),
+        engine_kwh_per_litre=float(kwh_per_litre),
+        petrol_litres=household.petrol_litres if car["powertrain"] == "PHEV" else 0.0,
+        vehicle=car,
+    )
+
+
+def default_start(city: City) -> dt.datetime:
+    """Start of the first outage preset of the city's country (the Tōhoku quake for Japan)."""
+    for preset in PRESETS.values():
+        if preset.country == city.country:
+            return preset.start
+    return next(iter(PRESETS.values())).start
+
+
+def v2h_backup(household: Household, city: City, *, start: dt.datetime | None = None, duration_h: int | None = None,
+               flat_load: bool = False) -> V2HEstimate:
     """Estimate how long one household runs on its car in a grid outage (docs/model.md §5).
 
     Each hour PV serves the load first and its surplus recharges the car up to
-    ``soc_max``; the car covers the rest down to ``reserve_soc``, limited by
-    ``v2h_kw``; a PHEV's engine covers what is still missing from
-    ``petrol_litres`` at ``engine_kwh_per_litre``.
+    the fleet's ``soc_max``; the car covers the rest down to the household's
+    ``reserve_soc``, limited by its ``v2h_kw``; a PHEV's engine covers what is
+    still missing from ``petrol_litres`` at its engine yield
+    (:func:`household_car`).
 
     Parameters
     ----------
-    city : City
-        Gives the location and time zone (PV, daylight), the normal daily load
-        and the load shape.
-    start : datetime.datetime
-        Local start of the outage (naive, the city's time zone).
-    battery_kwh : float, optional
-        Usable battery capacity of the car [kWh].
-    vehicle_id : str, optional
-        A vehicle of the catalogue (:func:`resilience.vehicles.vehicle_catalogue`);
-        its usable kWh is used, and for a PHEV its own engine yield. Give
-        exactly one of ``battery_kwh`` and ``vehicle_id``.
-    soc_start, reserve_soc, soc_max : float
-        State of charge at the start, the mobility reserve, and the limit of
-        PV recharging [fractions]. Defaults: 1.0, 0.3 (docs/model.md §5), 0.9.
-    v2h_kw : float
-        Power limit of the V2H unit [kW]; 6 kW [S46].
-    discharge_efficiency, charge_efficiency : float
-        0.88 and 0.9 (assumptions, docs/model.md §5).
-    load_mode : {"essential", "full"}
-        Essential budget or the city's normal household load.
-    essential_kwh_per_day : float
-        Essential budget [kWh/day]; 3.0 comfort, 1.5 minimum (docs/model.md §5).
-    pv_kwp : float
-        Rooftop PV of the home [kWp], 0 for none.
-    weather : {"clear", "typical", "overcast"}
-        Clear-sky index applied to PV (docs/model.md §2–4, PV).
-    petrol_litres : float
-        Petrol a PHEV can burn for electricity [L]; 0 for a BEV.
-    engine_kwh_per_litre : float, optional
-        PHEV engine yield [kWh/L], the electricity delivered to the home per
-        litre. By default the car's own catalogue figure
-        (:func:`resilience.vehicles.engine_kwh_per_litre`: 0 for a BEV, so its
-        petrol is ignored), or :data:`FALLBACK_ENGINE_KWH_PER_LITRE` for a bare
-        ``battery_kwh`` or a PHEV without its own figure.
-    duration_h : int
-        Horizon of the hourly simulation [h].
+    household : resilience.records.Household
+        The car (a catalogue vehicle or a bare ``battery_kwh``), its state of
+        charge at the start and reserve [fractions], the V2H unit's power
+        limit [kW], the load mode and essential budget [kWh/day], rooftop PV
+        [kWp], petrol [L] and the PV weather.
+    city : resilience.records.City
+        Gives the location and time zone (PV, daylight), the normal daily load,
+        the load shape, and in its fleet the car-to-home and PV-to-car
+        efficiencies (0.88 and 0.9, assumptions of docs/model.md §5), the PV
+        recharging limit ``soc_max`` and the engine yield of a PHEV without
+        its own figure.
+    start : datetime.datetime, optional
+        Local start of the outage (naive, the city's time zone). Default: the
+        household's ``start``, else :func:`default_start`.
+    duration_h : int, optional
+        Horizon of the hourly simulation [h], 1–8760. Default: the household's
+        ``duration_h``.
     flat_load : bool
         Spread the daily load evenly over the hours instead of using the
         city's load shape (for hand checks and carmaker-style figures).
@@ -214,54 +252,37 @@ def v2h_backup(
     Returns
     -------
     V2HEstimate
+
+    Raises
+    ------
+    KizunaInputError
+        For an unknown vehicle or a horizon outside 1–8760 h (the household
+        record checked its own values).
     """
-    if (battery_kwh is None) == (vehicle_id is None):
-        raise KizunaInputError("v2h: give exactly one of battery_kwh and vehicle_id")
-    if vehicle_id is not None:
-        battery_kwh = float(vehicle(vehicle_id)["usable_kwh"])
-    if engine_kwh_per_litre is None:
-        engine_kwh_per_litre = (FALLBACK_ENGINE_KWH_PER_LITRE if vehicle_id is None
-                                else engine_kwh_per_litre_of(vehicle_id))
-    checks = {
-        "battery_kwh": (battery_kwh, 0, None),
-        "soc_start": (soc_start, 0, 1),
-        "reserve_soc": (reserve_soc, 0, 1),
-        "soc_max": (soc_max, 0, 1),
-        "v2h_kw": (v2h_kw, 0, None),
-        "discharge_efficiency": (discharge_efficiency, 1e-9, 1),
-        "charge_efficiency": (charge_efficiency, 1e-9, 1),
-        "essential_kwh_per_day": (essential_kwh_per_day, 0, None),
-        "pv_kwp": (pv_kwp, 0, None),
-        "petrol_litres": (petrol_litres, 0, None),
-        "engine_kwh_per_litre": (engine_kwh_per_litre, 0, None),
-        "duration_h": (duration_h, 1, 8760),
-    }
-    problems = []
-    for name, (value, low, high) in checks.items():
-        if not np.isfinite(value) or value < low or (high is not None and value > high):
-            allowed = f"between {low:g} and {high:g}" if high is not None else f"≥ {low:g}"
-            problems.append(f"v2h: {name} = {value!r}: must be {allowed}")
-    if load_mode not in ("essential", "full"):
-        problems.append(f"v2h: load_mode = {load_mode!r}: must be 'essential' or 'full'")
-    if problems:
-        raise KizunaInputError(problems)
+    car = household_car(household, city)
+    start = start or household.start or default_start(city)
+    duration_h = household.duration_h if duration_h is None else duration_h
+    if isinstance(duration_h, bool) or not isinstance(duration_h, Integral) or not 1 <= duration_h <= 8760:
+        raise KizunaInputError(f"v2h: duration_h = {duration_h!r}: must be between 1 and 8760")
+    fleet = city.fleet
 
     index = hourly_index(start, int(duration_h), city.timezone)
-    kwh_per_day = essential_kwh_per_day if load_mode == "essential" else city.household_kwh_per_day
+    load_mode = household.load_mode
+    kwh_per_day = household.essential_kwh_per_day if load_mode == "essential" else city.household_kwh_per_day
     if flat_load:
         load = np.full(len(index), kwh_per_day / 24.0)
     else:
         load = household_load_kw(kwh_per_day, city.load_shape, index)
-    pv = pv_kwp * pv_ac_kw_per_kwp(
+    pv = household.pv_kwp * pv_ac_kw_per_kwp(
         city.latitude, city.longitude, city.altitude_m, city.timezone, index,
-        weather=weather, typical_clear_sky_index=city.pv_typical_clear_sky_index,
+        weather=household.weather, typical_clear_sky_index=city.pv_typical_clear_sky_index,
     )
     served_pv, served_car, served_engine, soc = dispatch_storage(
         load, pv[:, None], np.ones((len(index), 1), dtype=bool),
-        np.array([battery_kwh]), np.array([soc_start]), np.array([reserve_soc]),
-        soc_max=soc_max, power_kw=v2h_kw,
-        discharge_efficiency=discharge_efficiency, charge_efficiency=charge_efficiency,
-        engine_kwh0=np.array([petrol_litres * engine_kwh_per_litre]),
+        np.array([car.battery_kwh]), np.array([household.soc_start]), np.array([household.reserve_soc]),
+        soc_max=fleet.soc_max, power_kw=household.v2h_kw,
+        discharge_efficiency=fleet.discharge_efficiency, charge_efficiency=fleet.charge_efficiency,
+        engine_kwh0=np.array([car.petrol_litres * car.engine_kwh_per_litre]),
     )
     served = served_pv[:, 0, 0] + served_car[:, 0, 0] + served_engine[:, 0, 0]
     hourly = pd.DataFrame(
@@ -277,7 +298,8 @@ def v2h_backup(
         index=index,
     )
     hours = float(hours_fully_served(load[:, None], served[:, None])[0])
-    usable = float(usable_energy_kwh(battery_kwh, soc_start, reserve_soc, discharge_efficiency))
+    usable = float(usable_energy_kwh(car.battery_kwh, household.soc_start, household.reserve_soc,
+                                     fleet.discharge_efficiency))
     return V2HEstimate(
         usable_kwh=usable,
         kwh_per_day=float(kwh_per_day),
@@ -285,15 +307,82 @@ def v2h_backup(
         hours_of_backup=hours,
         lasts_whole_horizon=hours >= len(index),
         hourly=hourly,
-        engine_kwh_per_litre=float(engine_kwh_per_litre),
-        petrol_litres=float(petrol_litres) if engine_kwh_per_litre > 0 else 0.0,
+        engine_kwh_per_litre=car.engine_kwh_per_litre,
+        petrol_litres=float(car.petrol_litres) if car.engine_kwh_per_litre > 0 else 0.0,
     )
 
 
-def engine_kwh_per_litre_of(vehicle_id: str) -> float:
-    """The car's engine yield [kWh/L]: its own figure, :data:`FALLBACK_ENGINE_KWH_PER_LITRE` for a PHEV without
-    one, 0 for a BEV (:func:`resilience.vehicles.engine_kwh_per_litre`)."""
-    return engine_kwh_per_litre(vehicle_id, FALLBACK_ENGINE_KWH_PER_LITRE)
+@dataclass(frozen=True)
+class HouseholdBackup:
+    """The V2H estimate of a household with the figures the V2H page explains it with.
+
+    Attributes
+    ----------
+    estimate : V2HEstimate
+        Hours and days of backup and the hourly dispatch.
+    city : resilience.records.City
+    vehicle : pandas.Series or None
+        The car's catalogue row (``brand``, ``model``, ``usable_kwh``, claims …); None for a bare ``battery_kwh``.
+    battery_kwh : float
+        Usable battery capacity C [kWh].
+    discharge_efficiency : float
+        η of car plus V2H unit [fraction] (the city fleet's value).
+    petrol_litres : float
+        Petrol the engine may burn [L]: the input for a PHEV, 0 for a BEV.
+    start : datetime.datetime
+        Local outage start used.
+    """
+
+    estimate: V2HEstimate
+    city: City
+    vehicle: pd.Series | None = field(repr=False)
+    battery_kwh: float
+    discharge_efficiency: float
+    petrol_litres: float
+    start: dt.datetime
+
+
+def household_backup(household: Household) -> HouseholdBackup:
+    """:func:`v2h_backup` for the household in its own city, computed once for the whole server.
+
+    The city fleet's efficiencies and SOC limit, the household's inputs, and the car's own PHEV engine
+    yield (:func:`household_engine_kwh_per_litre`); a BEV's petrol is ignored. The result is kept in
+    :func:`resilience.result_cache.shared_result_cache`, keyed on the household and the city's data.
+
+    Raises
+    ------
+    KizunaInputError
+        For an unknown city or vehicle.
+    """
+    city = load_city(household.city_id)
+    return shared_result_cache().get_or_compute("household_backup", {"household": household, "city": city},
+                                                lambda: _household_backup(household, city))
+
+
+def _household_backup(household: Household, city: City) -> HouseholdBackup:
+    car = household_car(household, city)
+    start = household.start or default_start(city)
+    estimate = v2h_backup(household, city, start=start)
+    return HouseholdBackup(estimate=estimate, city=city, vehicle=car.vehicle, battery_kwh=car.battery_kwh,
+                           discharge_efficiency=city.fleet.discharge_efficiency, petrol_litres=car.petrol_litres,
+                           start=start)
+
+
+def claim_days_at(backup: HouseholdBackup, kwh_per_day: float) -> float:
+    """Days the car's usable energy lasts at a carmaker's daily use [days]: ``E ÷ kWh/day``.
+
+    This is the carmakers' basis (no PV, no engine, no load shape); ``E = C × (SOC0 − reserve) × η``
+    (:func:`usable_energy_kwh`).
+    """
+    if not kwh_per_day > 0:
+        raise KizunaInputError(f"claim: kwh_per_day = {kwh_per_day!r}: must be > 0")
+    return backup.estimate.usable_kwh / kwh_per_day
+
+
+def claim_basis_city(city: City) -> City:
+    """The city with the claim basis's lossless car-to-home path (:data:`CLAIM_BASIS_DISCHARGE_EFFICIENCY`)."""
+    fleet = city.fleet.model_copy(update={"discharge_efficiency": CLAIM_BASIS_DISCHARGE_EFFICIENCY})
+    return city.model_copy(update={"fleet": fleet})
 
 
 @dataclass(frozen=True)
@@ -392,12 +481,12 @@ def claim_check(vehicle_id: str, *, city: City, start: dt.datetime) -> ClaimChec
                                              CLAIM_BASIS_DISCHARGE_EFFICIENCY))
     expected_days = (battery_energy + tank_litres * kwh_per_litre) / claim.kwh_per_day
     duration_h = int(min(8760, math.ceil(expected_days * 24) + 24))
-    estimate = v2h_backup(
-        city=city, start=start, vehicle_id=vehicle_id, soc_start=CLAIM_BASIS_SOC_START,
-        reserve_soc=CLAIM_BASIS_RESERVE_SOC, v2h_kw=city.fleet.v2h_kw,
-        discharge_efficiency=CLAIM_BASIS_DISCHARGE_EFFICIENCY, load_mode="essential",
+    household = Household(
+        city_id=city.id, vehicle_id=vehicle_id, soc_start=CLAIM_BASIS_SOC_START,
+        reserve_soc=CLAIM_BASIS_RESERVE_SOC, v2h_kw=city.fleet.v2h_kw, load_mode="essential",
         essential_kwh_per_day=claim.kwh_per_day, pv_kwp=0.0, petrol_litres=tank_litres,
-        engine_kwh_per_litre=kwh_per_litre, duration_h=duration_h, flat_load=True,
+        engine_kwh_per_litre=kwh_per_litre,
     )
+    estimate = v2h_backup(household, claim_basis_city(city), start=start, duration_h=duration_h, flat_load=True)
     return ClaimCheck(claim=claim, battery_kwh=battery_kwh, battery_energy_kwh=battery_energy,
                       engine_kwh_per_litre=kwh_per_litre, fuel_tank_litres=tank_litres, estimate=estimate)

@@ -8,7 +8,10 @@ that installs it. Helpers for screenshots live in ``tests/browser/harness.py``.
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,6 +20,11 @@ from urllib.parse import urlsplit
 import pytest
 from hypothesis import settings
 from playwright.sync_api import expect
+
+# Every test session gets its own empty result cache (resilience/result_cache.py): no test may pass on a result
+# that an older checkout left in .cache/, and parallel sessions never share one.
+os.environ["KIZUNA_CACHE_DIR"] = tempfile.mkdtemp(prefix="kizuna-test-cache-")
+atexit.register(shutil.rmtree, os.environ["KIZUNA_CACHE_DIR"], ignore_errors=True)
 
 # A waiting assertion passes as soon as the page is right; the long limit only keeps a loaded CI machine
 # (the Compare page runs three scenarios cold, a PDF takes seconds) from failing a correct page.

@@ -13,18 +13,11 @@ import json
 
 import pytest
 
-from presentation.archetypes import (
-    REFERENCE_YEAR,
-    Household,
-    household_backup,
-    household_engine_kwh_per_litre,
-    household_survival_inputs,
-    run_survival,
-)
-from presentation.v2h_figures import car_backup
 from resilience.citydata import load_city
 from resilience.cli import main
-from resilience.v2h import usable_energy_kwh
+from resilience.records import Household
+from resilience.systems import REFERENCE_YEAR, household_survival_inputs, run_survival
+from resilience.v2h import household_backup, household_engine_kwh_per_litre, usable_energy_kwh
 from tests.test_callbacks_survival import CONTROLS, OUTPUTS
 from tests.test_callbacks_v2h import load_page_isolated
 
@@ -59,13 +52,16 @@ def test_v2h_estimate_burns_the_prius_tank_at_0_76_kwh_per_litre():
 
 
 def test_the_v2h_page_and_the_report_share_one_estimate():
-    assert car_backup(HOUSEHOLD) is household_backup(HOUSEHOLD)
+    from reports import briefing
+
+    assert load_page_isolated("v2h").household_backup is briefing.household_backup is household_backup
+    assert household_backup(HOUSEHOLD) is household_backup(HOUSEHOLD)  # one cached estimate per household
 
 
 def test_survival_sweep_burns_the_prius_tank_at_0_76_kwh_per_litre():
-    kwargs = household_survival_inputs(HOUSEHOLD).sweep_kwargs
-    assert kwargs["fuel_slope_l_per_kwh"] == pytest.approx(1.0 / PRIUS_KWH_PER_LITRE)
-    assert kwargs["fuel_litres"] == PRIUS_TANK_L and kwargs["generator_kw"] == HOUSEHOLD.v2h_kw
+    system = household_survival_inputs(HOUSEHOLD).system
+    assert system.fuel_slope_l_per_kwh == pytest.approx(1.0 / PRIUS_KWH_PER_LITRE)
+    assert system.fuel_litres == PRIUS_TANK_L and system.generator_kw == HOUSEHOLD.v2h_kw
     # The start the V2H estimate plays (11 March 14:00 of the reference year) lasts the same whole hours.
     start = dt.datetime(REFERENCE_YEAR, 3, 11, 14)
     swept = run_survival(household_survival_inputs(HOUSEHOLD), 720).hours_survived

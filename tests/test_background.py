@@ -25,16 +25,9 @@ import pytest
 from dash import DiskcacheManager
 
 from components import background
-from components.background import (
-    CACHE_DIR_ENV,
-    DEFAULT_CACHE_DIR,
-    REDIS_URL_ENV,
-    background_callback_manager,
-    cache_dir,
-    redis_url,
-    worker_celery_app,
-)
+from components.background import background_cache_dir, background_callback_manager, worker_celery_app
 from presentation.text import TEXT
+from resilience.result_cache import CACHE_DIR_ENV, DEFAULT_CACHE_DIR, REDIS_URL_ENV, redis_url
 from tests.test_callbacks_v2h import load_page_isolated
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -58,12 +51,13 @@ def fresh_celery_apps():
 def test_default_is_diskcache_in_the_configured_folder(tmp_path):
     manager = background_callback_manager({CACHE_DIR_ENV: str(tmp_path / "jobs")})
     assert isinstance(manager, DiskcacheManager)
-    assert Path(manager.handle.directory) == tmp_path / "jobs"
-    assert (tmp_path / "jobs").is_dir()
+    assert Path(manager.handle.directory) == tmp_path / "jobs" / "background-callbacks"
+    assert (tmp_path / "jobs" / "background-callbacks").is_dir()
 
 
 def test_default_cache_folder_is_gitignored():
-    assert cache_dir({}) == DEFAULT_CACHE_DIR == REPO_ROOT / ".cache" / "background-callbacks"
+    assert DEFAULT_CACHE_DIR == REPO_ROOT / ".cache"
+    assert background_cache_dir({}) == REPO_ROOT / ".cache" / "background-callbacks"
     ignored = (REPO_ROOT / ".gitignore").read_text(encoding="utf-8").splitlines()
     assert ".cache/" in ignored
 

@@ -19,12 +19,13 @@ from hypothesis import strategies as st
 from components import ids
 from components.results_cache import simulation
 from components.scenario_controls import default_state
-from presentation.archetypes import Household, SurvivalSetup, household_backup, run_survival, survival_inputs
 from presentation.text import TEXT
 from reports.scenario_files import SCHEMA_VERSION, dump, load
 from resilience.citydata import list_cities, load_city
-from resilience.records import PRESET_IDS, Scenario
+from resilience.records import PRESET_IDS, Household, Scenario, SurvivalSetup
 from resilience.survival import HOURS_PER_YEAR
+from resilience.systems import run_survival, survival_inputs
+from resilience.v2h import household_backup
 from wiring import downloads
 
 #: Column names of an export that carry no unit: identifiers, labels, flags and counts named by what they count.
@@ -84,6 +85,7 @@ def test_the_bar_names_the_scenario() -> None:
     assert downloads.show_scenario(None) == (no_update, no_update)
 
 
+@pytest.mark.report
 def test_pdf_briefing_is_a_pdf_named_after_the_scenario() -> None:
     data, banner, hidden = press(ids.DOWNLOAD_PDF, default_state("saitama"), "Crisis desk")
     assert data["filename"] == "kizuna-saitama-tohoku-2011.pdf" and data["type"] == "application/pdf"
@@ -91,6 +93,7 @@ def test_pdf_briefing_is_a_pdf_named_after_the_scenario() -> None:
     assert banner is no_update and hidden is no_update
 
 
+@pytest.mark.report
 def test_html_report_carries_the_prepared_by_name() -> None:
     data, _, _ = press(ids.DOWNLOAD_HTML, SHORT_STATE, "  Crisis desk Urawa  ")
     page = content_bytes(data).decode("utf-8")
@@ -123,6 +126,7 @@ def test_city_csv_matches_the_cached_run() -> None:
     np.testing.assert_array_equal(frame["households_without_power"], result.city_hourly["households_without_power"])
 
 
+@pytest.mark.report
 def test_excel_workbook_reads_back_with_the_kpis() -> None:
     data, _, _ = press(ids.DOWNLOAD_XLSX, SHORT_STATE)
     assert data["filename"] == "kizuna-saitama-tohoku-2011.xlsx"
@@ -329,6 +333,6 @@ def test_register_callbacks_wires_every_download() -> None:
     app = Dash(__name__)
     downloads.register_callbacks(app)
     outputs = " ".join(app.callback_map)
-    for output in (ids.DOWNLOAD_FILE, ids.SCENARIO_FILE_DOWNLOAD, ids.SCENARIO_STORE, ids.SURVIVAL_DOWNLOAD_FILE,
+    for output in (ids.DOWNLOAD_FILE, ids.SCENARIO_FILE_DOWNLOAD, ids.URL, ids.SURVIVAL_DOWNLOAD_FILE,
                    ids.V2H_DOWNLOAD_FILE, ids.SURVIVAL_SWEPT, ids.DOWNLOAD_SCENARIO):
         assert output in outputs

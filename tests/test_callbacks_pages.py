@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import json
 from contextvars import copy_context
+from operator import itemgetter
 
 import numpy as np
 import pytest
@@ -22,6 +23,13 @@ from presentation.kpi_content import COMPARED_KPIS, kpi_cards, kpi_comparison_ro
 from resilience.citydata import load_city, load_provenance
 
 SOURCE_TRACES = 5  # grid, PV, V2H, generators, batteries
+#: The named outputs of the results callbacks, in the order the tests read them.
+OVERVIEW = itemgetter("summary", "kpis", "supply", "facilities", "hour_max", "hour_marks", "hour")
+MAP = itemgetter("figure", "now", "drawn_city")
+PLANNER = itemgetter("summary", "kpis", "supply", "households")
+COMPARE = itemgetter("summary", "table", ids.COMPARE_WITHOUT_POWER, ids.COMPARE_UNSERVED, ids.COMPARE_DIESEL,
+                     ids.COMPARE_V2H, "error", "error_hidden")
+ABOUT = itemgetter("title", "summary", "rows")
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +65,7 @@ def with_fields(state: dict, **fields) -> dict:
 @pytest.mark.parametrize("city", ["saitama", "berlin"])
 def test_overview_results_for_the_default_scenario(pages, city: str) -> None:
     state = default_state(city)
-    summary, cards, supply, rows, last, marks, hour = pages["overview"].show_results(state, None)
+    summary, cards, supply, rows, last, marks, hour = OVERVIEW(pages["overview"].show_results(state, None))
     result = simulation(state)
     assert str(summary[0].children).startswith(f"{load_city(city).name} · ")
     assert [card.className for card in cards] == [
@@ -73,19 +81,19 @@ def test_overview_results_for_the_default_scenario(pages, city: str) -> None:
 
 def test_overview_keeps_the_hour_within_a_shorter_run(pages) -> None:
     state = with_fields(default_state("saitama"), duration_h=24)
-    assert pages["overview"].show_results(state, 200)[-1] == 23
+    assert pages["overview"].show_results(state, 200)["hour"] == 23
 
 
 def test_overview_shows_an_engine_error_as_a_banner(pages) -> None:
     out = pages["overview"].show_results({"city": "atlantis", "scenario": default_state()["scenario"]}, 0)
-    assert "unknown city 'atlantis'" in str(out[1])
+    assert "unknown city 'atlantis'" in str(out["kpis"])
 
 
 def test_map_draws_outlines_once_then_patches_colours(pages) -> None:
     state = default_state("saitama")
     show_map = pages["overview"].show_map
     metric = {"type": ids.VIEW_CONTROL, "page": ids.PAGE_OVERVIEW, "name": ids.VIEW_MAP_METRIC}
-    figure, now, drawn = triggered_by(metric, "value", show_map, state, "without-power", 3, None)
+    figure, now, drawn = MAP(triggered_by(metric, "value", show_map, state, "without-power", 3, None))
     result = simulation(state)
     at_hour_3 = result.districts[result.districts.hour == 3]
     assert drawn == "saitama"
@@ -96,20 +104,21 @@ def test_map_draws_outlines_once_then_patches_colours(pages) -> None:
     total = at_hour_3["households_without_power"].sum()
     assert now.startswith(f"Hour 3 · Fri 11 Mar 17:00 · {total:,.0f} households without power")
 
-    patch, _, _ = triggered_by(ids.OVERVIEW_MAP_HOUR, "value", show_map, state, "without-power", 10, "saitama")
+    patch, _, _ = MAP(triggered_by(ids.OVERVIEW_MAP_HOUR, "value", show_map, state, "without-power", 10, "saitama"))
     assert isinstance(patch, Patch)
     (operation,) = patch.to_plotly_json()["operations"]
     assert operation["location"] == ["data", 0, "z"]
     np.testing.assert_allclose(operation["params"]["value"],
                                result.districts[result.districts.hour == 10]["households_without_power"])
 
-    restyle, _, _ = triggered_by(metric, "value", show_map, state, "restored", 10, "saitama")
+    restyle, _, _ = MAP(triggered_by(metric, "value", show_map, state, "restored", 10, "saitama"))
     assigned = {op["location"][-1]: op["params"]["value"] for op in restyle.to_plotly_json()["operations"]}
     assert (assigned["zmin"], assigned["zmax"]) == (0.0, pytest.approx(100.0 * result.grid_share.max()))
     assert assigned["colorbar"]["title"]["text"] == "Grid restored [%]"
 
-    other_city, _, drawn = triggered_by(ids.SCENARIO_STORE, "data", show_map, default_state("berlin"), "restored",
-                                        0, "saitama")
+    page_state = {"type": ids.PAGE_STATE, "page": ids.PAGE_OVERVIEW}
+    other_city, _, drawn = MAP(triggered_by(page_state, "data", show_map, default_state("berlin"), "restored",
+                                            0, "saitama"))
     assert drawn == "berlin" and not isinstance(other_city, Patch)
 
 
@@ -126,9 +135,9 @@ def test_every_map_metric_is_finite_or_blank_and_in_range(metric_id: str) -> Non
 
 def test_planner_doubling_diesel_doubles_the_first_own_tank_hours(pages) -> None:
     state = default_state("saitama")
-    _summary, cards, supply, households = pages["planner"].show_results(state)
-    _summary, doubled_cards, _supply, _households = pages["planner"].show_results(
-        with_fields(state, diesel_stock_multiplier=2.0))
+    _summary, cards, supply, households = PLANNER(pages["planner"].show_results(state))
+    _summary, doubled_cards, _supply, _households = PLANNER(pages["planner"].show_results(
+        with_fields(state, diesel_stock_multiplier=2.0)))
     kpis, doubled = simulation(state).kpis, simulation(with_fields(state, diesel_stock_multiplier=2.0)).kpis
     # A site's own tank lasts fuel ÷ the burn at critical load: twice the diesel, twice the hours.
     assert doubled.diesel_tank_hours_first == pytest.approx(2 * kpis.diesel_tank_hours_first)
@@ -148,7 +157,8 @@ def test_kpi_cards_explain_their_formula() -> None:
 def test_compare_default_what_ifs(pages) -> None:
     state = default_state("saitama")
     view = {"map": "without-power", "compare": ["v2h-10", "diesel-x2"]}
-    summary, table, without, unserved, diesel, v2h, banner, hidden = pages["compare"].show_comparison(state, view)
+    summary, table, without, unserved, diesel, v2h, banner, hidden = COMPARE(
+        pages["compare"].show_comparison(state, view))
     assert (banner, hidden) == ([], True)
     assert [trace.name for trace in without.data] == [
         "A · as planned", "B · 10 % V2H adoption", "C · Doubled diesel stock"]
@@ -163,7 +173,7 @@ def test_compare_default_what_ifs(pages) -> None:
 
 def test_compare_with_no_what_if_draws_only_a(pages) -> None:
     view = {"map": "without-power", "compare": ["none", "none"]}
-    out = pages["compare"].show_comparison(default_state("berlin"), view)
+    out = COMPARE(pages["compare"].show_comparison(default_state("berlin"), view))
     assert all(len(figure.data) == 1 for figure in out[2:6])
     assert len(out[1].children[0].children.children) == 2  # header: figure, A
 
@@ -178,7 +188,7 @@ def test_comparison_rows_say_which_way_is_better() -> None:
 
 
 def test_about_counts_sourced_and_estimated(pages) -> None:
-    title, summary, rows = pages["about"].show_provenance(default_state("berlin"))
+    title, summary, rows = ABOUT(pages["about"].show_provenance(default_state("berlin")))
     table = load_provenance("berlin")
     assert title == "Which figures are estimates — Berlin"
     assert len(rows) == len(table)
@@ -199,8 +209,8 @@ def test_planner_two_districts_hit_only_they_lose_the_grid(pages) -> None:
     base = default_state("saitama")
     chosen = ["11101", "11103"]  # Nishi and Omiya
     state = with_fields(base, affected_district_ids=chosen)
-    summary, cards, _supply, _households = pages["planner"].show_results(state)
-    _base_summary, base_cards, _s, _h = pages["planner"].show_results(base)
+    summary, cards, _supply, _households = PLANNER(pages["planner"].show_results(state))
+    _base_summary, base_cards, _s, _h = PLANNER(pages["planner"].show_results(base))
 
     start = simulation(state).districts.query("hour == 0").set_index("district_id")
     unhit = start.drop(index=chosen)
@@ -218,13 +228,13 @@ def test_planner_two_districts_hit_only_they_lose_the_grid(pages) -> None:
 def test_every_page_header_states_the_hit_area(pages) -> None:
     state = default_state("berlin")
     line = "Hit: Steglitz-Zehlendorf — 45,400 households (the real event's area)"
-    overview = pages["overview"].show_results(state, 0)[0]
-    planner = pages["planner"].show_results(state)[0]
-    compare = pages["compare"].show_comparison(state, {"map": "without-power", "compare": ["none", "none"]})[0]
+    overview = pages["overview"].show_results(state, 0)["summary"]
+    planner = pages["planner"].show_results(state)["summary"]
+    compare = pages["compare"].show_comparison(state, {"map": "without-power", "compare": ["none", "none"]})["summary"]
     for header in (overview, planner, compare):
         assert header[1].children == line and header[1].className == "summary-hit"
 
 
 def test_a_stored_bad_district_shows_the_engine_message(pages) -> None:
     out = pages["planner"].show_results(with_fields(default_state("berlin"), affected_district_ids=["99"]))
-    assert "affected_district_ids has '99'" in str(out[1])
+    assert "affected_district_ids has '99'" in str(out["kpis"])

@@ -10,21 +10,19 @@ import pytest
 from dash import no_update
 
 from components import ids
-from presentation.archetypes import (
+from presentation.archetypes import setup_from_query, setup_query
+from presentation.survival_figures import heatmap_figure, month_hour_table, probability_figure, summary_text
+from presentation.text import TEXT
+from resilience.citydata import load_city
+from resilience.records import Household, SurvivalSetup
+from resilience.survival import HOURS_PER_YEAR, SurvivalResult
+from resilience.systems import (
     REFERENCE_YEAR,
-    Household,
-    SurvivalSetup,
     facility_survival_inputs,
     household_survival_inputs,
     reference_year_index,
     run_survival,
-    setup_from_query,
-    setup_query,
 )
-from presentation.survival_figures import heatmap_figure, month_hour_table, probability_figure, summary_text
-from presentation.text import TEXT
-from resilience.citydata import load_city
-from resilience.survival import HOURS_PER_YEAR, SurvivalResult
 from resilience.v2h import v2h_backup
 from tests.test_callbacks_v2h import components_by_id, load_page_isolated
 
@@ -108,8 +106,9 @@ def test_household_sweep_at_one_start_equals_the_v2h_estimate(survival_page):
     start = dt.datetime(REFERENCE_YEAR, 3, 11, 14)
     start_hour = int((start - dt.datetime(REFERENCE_YEAR, 1, 1)) / dt.timedelta(hours=1))
     city = load_city("saitama")
-    estimate = v2h_backup(city=city, start=start, battery_kwh=38.0, soc_start=1.0, reserve_soc=0.3,
-                          discharge_efficiency=city.fleet.discharge_efficiency, duration_h=720)
+    car = Household(vehicle_id=None, battery_kwh=38.0, soc_start=1.0, reserve_soc=0.3)
+    assert city.fleet.discharge_efficiency == 0.88
+    estimate = v2h_backup(car, city, start=start, duration_h=720)
     assert result.hours_survived[start_hour] == int(estimate.hours_of_backup)
 
 
@@ -143,25 +142,27 @@ def test_reference_year_is_the_sweep_calendar():
 def test_facility_inputs_carry_its_equipment():
     city = load_city("saitama")
     telecom = next(f for f in city.facilities if f.battery_kwh > 0)
-    kwargs = facility_survival_inputs(city, telecom.id).sweep_kwargs
-    assert kwargs["battery_kwh"] == telecom.battery_kwh and kwargs["generator_kw"] == telecom.generator_kw
-    assert kwargs["fuel_intercept_l_per_h"] == pytest.approx(telecom.fuel_intercept_l_per_h_per_kw
-                                                             * telecom.generator_kw)
-    np.testing.assert_allclose(kwargs["critical_load_kw"], telecom.critical_load_kw)  # telecom: flat shape
+    inputs = facility_survival_inputs(city, telecom.id)
+    system = inputs.system
+    assert system.battery_kwh == telecom.battery_kwh and system.generator_kw == telecom.generator_kw
+    assert system.fuel_intercept_l_per_h == pytest.approx(telecom.fuel_intercept_l_per_h_per_kw
+                                                          * telecom.generator_kw)
+    np.testing.assert_allclose(inputs.critical_load_kw, telecom.critical_load_kw)  # telecom: flat shape
     shelter = next(f for f in city.facilities if f.type == "shelter")
-    load = facility_survival_inputs(city, shelter.id).sweep_kwargs["critical_load_kw"]
+    load = facility_survival_inputs(city, shelter.id).critical_load_kw
     assert load.mean() == pytest.approx(shelter.critical_load_kw)  # day-weighted shape, mean 1
 
 
 def test_household_inputs_scale_the_car_so_pv_stops_at_soc_max():
     household = Household(soc_start=0.6, reserve_soc=0.3, pv_kwp=3.0, essential_kwh_per_day=2.4)
-    kwargs = household_survival_inputs(household).sweep_kwargs
+    inputs = household_survival_inputs(household)
+    system = inputs.system
     soc_max = load_city("saitama").fleet.soc_max
-    assert kwargs["battery_kwh"] == pytest.approx(38.0 * soc_max)
-    assert kwargs["initial_soc"] * kwargs["battery_kwh"] == pytest.approx(38.0 * 0.6)
-    assert kwargs["soc_min"] * kwargs["battery_kwh"] == pytest.approx(38.0 * 0.3)
-    assert kwargs["critical_load_kw"].sum() == pytest.approx(2.4 * 365, rel=1e-9)
-    assert kwargs["generator_kw"] == 0.0 and kwargs["pv_kw"].max() > 0
+    assert system.battery_kwh == pytest.approx(38.0 * soc_max)
+    assert system.initial_soc * system.battery_kwh == pytest.approx(38.0 * 0.6)
+    assert system.soc_min * system.battery_kwh == pytest.approx(38.0 * 0.3)
+    assert inputs.critical_load_kw.sum() == pytest.approx(2.4 * 365, rel=1e-9)
+    assert system.generator_kw == 0.0 and inputs.pv_kw.max() > 0
 
 
 # ----------------------------------------------------------------------------------------------------------------------

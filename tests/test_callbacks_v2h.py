@@ -17,19 +17,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from components import ids
-from components.household_controls import vehicle_options
-from presentation.archetypes import (
-    Household,
-    HouseholdBackup,
-    claim_days_at,
-    household_backup,
-    household_from_query,
-    household_query,
-)
+from components.household_controls import disable_essential_budget, vehicle_options
+from presentation.archetypes import household_from_query, household_query
 from presentation.text import TEXT
-from presentation.v2h_figures import backup_figure, car_backup, claim_comparison
+from presentation.v2h_figures import backup_figure, claim_comparison
 from resilience.citydata import load_city
-from resilience.v2h import v2h_backup
+from resilience.records import Household
+from resilience.v2h import HouseholdBackup, claim_days_at, household_backup, v2h_backup
 from resilience.vehicles import vehicle, vehicle_catalogue
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -188,8 +182,8 @@ def test_full_load_uses_the_city_normal_consumption(v2h_page):
 
 
 def test_essential_budget_is_disabled_in_full_load_mode(v2h_page):
-    assert v2h_page.disable_essential_budget("full") is True
-    assert v2h_page.disable_essential_budget("essential") is False
+    assert disable_essential_budget("full") is True
+    assert disable_essential_budget("essential") is False
 
 
 # ----------------------------------------------------------------------------------------------------------------------
@@ -200,7 +194,8 @@ def test_essential_budget_is_disabled_in_full_load_mode(v2h_page):
 def test_facts_g_worked_example_days_at_the_claim_basis():
     # FACTS G: 40 kWh from full to a 30 % reserve at 88 % → 24.64 kWh → 2.05 days at 12 kWh/day, 8.21 at 3.
     city = load_city("saitama")
-    result = v2h_backup(city=city, start=dt.datetime(2011, 3, 11, 14), battery_kwh=40.0, duration_h=48)
+    result = v2h_backup(Household(vehicle_id=None, battery_kwh=40.0), city, start=dt.datetime(2011, 3, 11, 14),
+                        duration_h=48)
     backup = HouseholdBackup(estimate=result, city=city, vehicle=vehicle("nissan-leaf-40"), battery_kwh=40.0,
                              discharge_efficiency=0.88, petrol_litres=0.0, start=dt.datetime(2011, 3, 11, 14))
     assert claim_days_at(backup, 12) == pytest.approx(24.64 / 12)
@@ -209,7 +204,7 @@ def test_facts_g_worked_example_days_at_the_claim_basis():
 
 
 def test_claim_numbers_come_from_the_catalogue_columns_not_the_quote():
-    backup = car_backup(Household(vehicle_id="nissan-sakura"))
+    backup = household_backup(Household(vehicle_id="nissan-sakura"))
     comparison = claim_comparison(backup, reserve_soc=0.3)
     claim = comparison.check.claim
     assert comparison.brand == "Nissan" and claim.kwh_per_day == 10.0 and claim.days == claim.days_high == 2.0
@@ -224,19 +219,20 @@ def test_claim_numbers_come_from_the_catalogue_columns_not_the_quote():
     assert comparison.planning == f"Kizuna's planning basis: {backup.estimate.days_of_backup:.2f} days"
 
 
-def test_car_backup_matches_household_backup_for_a_battery_electric_car():
+def test_household_backup_is_v2h_backup_of_the_record_for_a_battery_electric_car():
     household = Household(vehicle_id="nissan-leaf-e-plus-62", pv_kwp=3.0)
-    ours, theirs = car_backup(household), household_backup(household)
-    assert ours.estimate.hours_of_backup == theirs.estimate.hours_of_backup
-    assert ours.battery_kwh == theirs.battery_kwh and ours.start == theirs.start
-    np.testing.assert_array_equal(ours.estimate.hourly.to_numpy(), theirs.estimate.hourly.to_numpy())
+    city = load_city(household.city_id)
+    ours, theirs = v2h_backup(household, city), household_backup(household)
+    assert ours.hours_of_backup == theirs.estimate.hours_of_backup
+    assert theirs.battery_kwh == 62.0 and theirs.start == ours.hourly.index[0].to_pydatetime().replace(tzinfo=None)
+    np.testing.assert_array_equal(ours.hourly.to_numpy(), theirs.estimate.hourly.to_numpy())
 
 
 def test_flat_load_hours_match_the_energy_formula():
     # With a flat load, no PV and a 6 kW unit the car runs out after E ÷ (kWh/day ÷ 24) hours.
     city = load_city("saitama")
-    result = v2h_backup(city=city, start=dt.datetime(2011, 3, 11, 14), battery_kwh=38.0, flat_load=True,
-                        essential_kwh_per_day=3.0, duration_h=336)
+    result = v2h_backup(Household(vehicle_id=None, battery_kwh=38.0, essential_kwh_per_day=3.0), city,
+                        start=dt.datetime(2011, 3, 11, 14), duration_h=336, flat_load=True)
     assert result.hours_of_backup == pytest.approx(38.0 * 0.7 * 0.88 / (3.0 / 24), rel=1e-9)
 
 

@@ -49,6 +49,24 @@ def test_survival_prints_the_sweep_as_json(tmp_path, capsys):
     assert len(result["by_month"]) == 12 and len(result["by_hour_of_day"]) == 24
 
 
+def test_survival_files_keep_every_key_of_the_former_keyword_arguments(tmp_path, capsys):
+    # MODEL §9: battery and generator on a flat 50 kW load survive 30 h; every key of the old survival_sweep(**json)
+    # call still reads, and maps onto the BackupSystem record and the sweep's own arguments.
+    from resilience.survival import survival_sweep
+    from resilience.systems import BackupSystem
+
+    inputs = {"critical_load_kw": [50.0] * YEAR, "pv_kw": [0.0] * YEAR, "battery_kwh": 200.0, "battery_kw": 50.0,
+              "initial_soc": 1.0, "soc_min": 0.0, "charge_efficiency": 1.0, "discharge_efficiency": 1.0,
+              "generator_kw": 50.0, "fuel_litres": 378.54, "fuel_slope_l_per_kwh": 0.28769,
+              "fuel_intercept_l_per_h": 0.0, "generator_min_turndown": 0.0, "max_duration_h": 48}
+    status, out, _ = run(capsys, "survival", write_json(tmp_path, inputs))
+    assert status == 0 and set(json.loads(out)["hours_survived"]) == {30}
+    system = BackupSystem(**{k: v for k, v in inputs.items() if k not in ("critical_load_kw", "pv_kw",
+                                                                        "max_duration_h")})
+    direct = survival_sweep(inputs["critical_load_kw"], inputs["pv_kw"], system, max_duration_h=48)
+    assert json.loads(out) == json.loads(json.dumps(direct.to_dict()))
+
+
 @pytest.mark.parametrize(
     ("inputs", "fragments"),
     [
@@ -145,6 +163,7 @@ def test_validate_bundled_and_broken_city(tmp_path, capsys):
     assert status == 2 and "households" in err and "Traceback" not in err
 
 
+@pytest.mark.subprocess
 def test_the_real_command_line_exits_2_without_a_traceback():
     proc = subprocess.run([sys.executable, "-m", "resilience", "simulate", "--city", "tokyo"],
                           capture_output=True, text=True, timeout=120)
@@ -313,6 +332,7 @@ def test_bad_scenario_inputs_exit_2_with_one_line(tmp_path, capsys, case):
     assert_one_line_error(status, err, *fragments)
 
 
+@pytest.mark.subprocess
 def test_a_bad_scenario_file_on_the_real_command_line(tmp_path):
     argv = bad_file(tmp_path, {"duration_h": 0, "pv_multiplier": True})
     proc = subprocess.run([sys.executable, "-m", "resilience", "simulate", *argv], capture_output=True, text=True,
@@ -323,6 +343,7 @@ def test_a_bad_scenario_file_on_the_real_command_line(tmp_path):
     assert "pv_multiplier = true: must be a number, not true/false" in line and "duration_h = 0" in line
 
 
+@pytest.mark.subprocess
 def test_simulate_never_imports_dash_or_reports(tmp_path):
     path = save(tmp_path, "berlin", Scenario(preset="berlin-koepenick-2019", duration_h=24))
     script = (

@@ -20,6 +20,7 @@ from resilience.citydata import load_city
 from resilience.errors import KizunaInputError
 from resilience.records import Scenario
 from resilience.survival import HOURS_PER_YEAR, SurvivalResult
+from resilience.systems import BackupSystem
 
 RUN_DATE = dt.datetime(2026, 11, 23, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=9)))
 UNIT_SUFFIXES = ("_kwh", "_kw", "_litres", "_h", "_days", "_fraction", "_pct")
@@ -83,6 +84,7 @@ def test_times_stay_distinct_across_the_end_of_daylight_saving(berlin_autumn):
     assert not city[["time_local", "utc_offset"]].duplicated().any()  # … told apart by its offset
 
 
+@pytest.mark.report
 def test_workbook_reads_back_to_the_same_numbers(saitama):
     book = exports.workbook(saitama, city_id="saitama", run_date=RUN_DATE)
     sheets = exports.workbook_sheets(saitama, city_id="saitama", run_date=RUN_DATE)
@@ -107,6 +109,7 @@ def test_workbook_reads_back_to_the_same_numbers(saitama):
             == saitama.districts["time"].dt.tz_localize(None).to_numpy()).all()
 
 
+@pytest.mark.report
 def test_workbook_parameters_name_city_run_date_version_and_every_scenario_field(saitama):
     book = load_workbook(io.BytesIO(exports.workbook(saitama, city_id="saitama", run_date=RUN_DATE)), read_only=True)
     rows = {row[0]: row[1] for row in book["parameters"].iter_rows(min_row=2, values_only=True)}
@@ -150,7 +153,7 @@ def test_unknown_table_is_refused(saitama):
 @pytest.fixture(scope="module")
 def battery_sweep():
     """MODEL §9: 50 kW constant load, 200 kWh / 50 kW battery starting full: 4 h from every start."""
-    return survival_sweep(critical_load_kw=[50.0] * HOURS_PER_YEAR, battery_kwh=200.0, battery_kw=50.0,
+    return survival_sweep([50.0] * HOURS_PER_YEAR, None, BackupSystem(battery_kwh=200.0, battery_kw=50.0),
                           max_duration_h=24)
 
 

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from resilience.facilities import dispatch_facilities
+from resilience.facilities import dispatch_facilities, generator_burn_l_per_h
 from resilience.kpis import first_shortfall_hour
 from resilience.records import DieselSupply, Facility
 
@@ -95,3 +95,14 @@ def test_more_fuel_never_shortens_autonomy(fuel, more, battery):
         return 96 if hit < 0 else hit
 
     assert autonomy(fuel + more) >= autonomy(fuel)
+
+
+@pytest.mark.parametrize(("load", "turndown"), [(40.0, 0.0), (80.0, 0.0), (20.0, 0.5), (150.0, 0.0)])
+def test_the_compiled_dispatch_burns_what_generator_burn_l_per_h_says(load, turndown):
+    # The numba kernel writes the burn inline (it cannot call numpy code); it must agree with the one formula.
+    f = facility(critical_load_kw=load, generator_min_turndown=turndown, tank_litres=500.0, fuel_litres=500.0,
+                 fuel_slope_l_per_kwh=0.262, fuel_intercept_l_per_h_per_kw=0.007)
+    result = run([f], 3)
+    output_kw = max(min(load, f.generator_kw), turndown * f.generator_kw)
+    expected = float(generator_burn_l_per_h(output_kw, f.generator_kw, 0.262, 0.007))
+    assert result.burned_litres[:, 0] == pytest.approx([expected] * 3)

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from components.scenario_controls import preset_scenario
 from presentation.hit_area import chosen_districts, default_area_hint, district_options, hit_area, hit_area_line
+from presentation.scenario_state import preset_scenario
 from resilience.citydata import load_city
 from resilience.errors import KizunaInputError
 from resilience.records import PRESET_IDS, Scenario

@@ -33,8 +33,9 @@ from plotly.basedatatypes import BaseFigure
 
 from components import ids
 from components.results_cache import simulation
-from components.scenario_controls import DEFAULT_COMPARE, NO_VARIANT, default_state, preset_scenario, state_scenario
+from presentation.compare_variants import DEFAULT_COMPARE, NO_VARIANT
 from presentation.kpi_content import kpi_cards, kpi_comparison_rows
+from presentation.scenario_state import default_state, preset_scenario, state_scenario
 from presentation.text import TEXT
 from reports import exports
 from reports.briefing import build_briefing
@@ -145,8 +146,10 @@ def test_kpi_cards_and_compare_rows_say_words_not_nan(name):
 def test_overview_planner_and_compare_outputs_say_words_not_nan(pages, name):
     state = SCENARIOS[name]
     texts = strings(pages["overview"].show_results(state, 0))
-    figure, now, _city = page_tests.triggered_by(
-        ids.SCENARIO_STORE, "data", pages["overview"].show_map, state, "without-power", 0, None)
+    drawn = page_tests.triggered_by(
+        {"type": ids.PAGE_STATE, "page": ids.PAGE_OVERVIEW}, "data", pages["overview"].show_map, state,
+        "without-power", 0, None)
+    figure, now = drawn["figure"], drawn["now"]
     texts += figure_strings(figure) + [now]
     texts += strings(pages["planner"].show_results(state))
     for pair in (list(DEFAULT_COMPARE), [NO_VARIANT, NO_VARIANT]):
@@ -198,6 +201,7 @@ def csv_problems(table: str, text: str) -> list[str]:
     return [p for column in frame.columns for p in column_problems(table, column, frame[column])]
 
 
+@pytest.mark.report
 @pytest.mark.parametrize("name", SCENARIOS)
 def test_exports_write_numbers_or_documented_empty_cells(name):
     """Summary CSVs and the workbook's sheets for every scenario; the hourly tables (engine arrays, large)
@@ -223,6 +227,7 @@ def test_exports_write_numbers_or_documented_empty_cells(name):
     assert (kpis.loc[~empty, "note"] == "").all()
 
 
+@pytest.mark.report
 @pytest.mark.parametrize("name", ["saitama-no-v2h", "berlin-custom-no-outage"])
 def test_the_workbook_file_lists_what_an_empty_cell_means(name):
     state = {"city": SCENARIOS[name]["city"], "scenario": {**SCENARIOS[name]["scenario"], "duration_h": 48}}
@@ -261,6 +266,7 @@ def report_text(page: str) -> str:
     return " ".join(html.unescape(body).split())
 
 
+@pytest.mark.report
 @pytest.mark.parametrize("name", EDGE_SCENARIOS)
 def test_report_text_says_words_not_nan(name):
     from reports.images import report_figures
@@ -280,6 +286,7 @@ def poppler():
                     "sudo apt-get install chromium poppler-utils")
 
 
+@pytest.mark.report
 @pytest.mark.parametrize(("city", "edge"), PDF_CASES)
 def test_pdf_text_says_words_not_nan(poppler, tmp_path, city, edge):
     from reports.render import build_pdf

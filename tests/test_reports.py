@@ -46,6 +46,10 @@ def _need(tools_present: bool, what: str, install: str) -> None:
     pytest.skip(message)
 
 
+# Every test here builds or reads a briefing, a PDF or an image: `make test-fast` leaves them out.
+pytestmark = pytest.mark.report
+
+
 @pytest.fixture(scope="module")
 def tools():
     _need(CHROMIUM.exists(), str(CHROMIUM), "sudo apt-get install chromium")

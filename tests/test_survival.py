@@ -19,6 +19,7 @@ from resilience.survival import (
     survival_sweep,
     survival_trace,
 )
+from resilience.systems import BackupSystem
 
 N = HOURS_PER_YEAR
 FLAT_50 = np.full(N, 50.0)
@@ -45,9 +46,27 @@ def synthetic_year(seed: int, *, peak_load_kw: float = 60.0, pv_kwp: float = 60.
     return load, pv, initial_soc
 
 
+def split(critical_load_kw, pv_kw=None, max_duration_h=N, **system):
+    """A flat case (load, PV, horizon and the system's fields) as ``(load, pv, BackupSystem, horizon)``."""
+    return critical_load_kw, pv_kw, BackupSystem(**system), max_duration_h
+
+
+def sweep_of(**kwargs) -> SurvivalResult:
+    """:func:`survival_sweep` of a flat case."""
+    load, pv, system, horizon = split(**kwargs)
+    return survival_sweep(load, pv, system, max_duration_h=horizon)
+
+
+def trace_of(start_hour: int, **kwargs):
+    """:func:`survival_trace` of a flat case."""
+    load, pv, system, horizon = split(**kwargs)
+    return survival_trace(load, pv, system, start_hour=start_hour, max_duration_h=horizon)
+
+
 def reference(**kwargs) -> np.ndarray:
     """Hours survived at every start by the plain-Python reference simulator (``benchmarks/python_reference.py``)."""
-    return np.array(python_survival_sweep(**kwargs))
+    load, pv, system, horizon = split(**kwargs)
+    return np.array(python_survival_sweep(load, pv, system, max_duration_h=horizon))
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -56,26 +75,27 @@ def reference(**kwargs) -> np.ndarray:
 
 
 def test_model_9_battery_only_survives_4_h_from_every_start():
-    result = survival_sweep(critical_load_kw=FLAT_50, battery_kwh=200.0, battery_kw=50.0)
+    result = survival_sweep(FLAT_50, None, BackupSystem(battery_kwh=200.0, battery_kw=50.0))
     assert np.all(result.hours_survived == 4)
 
 
 def test_model_9_generator_and_battery_survive_30_h_from_every_start():
-    result = survival_sweep(critical_load_kw=FLAT_50, battery_kwh=200.0, battery_kw=50.0, generator_kw=50.0,
-                            fuel_litres=HAND_FUEL_LITRES, fuel_slope_l_per_kwh=HAND_SLOPE, fuel_intercept_l_per_h=0.0)
+    system = BackupSystem(battery_kwh=200.0, battery_kw=50.0, generator_kw=50.0, fuel_litres=HAND_FUEL_LITRES,
+                          fuel_slope_l_per_kwh=HAND_SLOPE, fuel_intercept_l_per_h=0.0)
+    result = survival_sweep(FLAT_50, None, system)
     assert np.all(result.hours_survived == 30)
 
 
 def test_model_9_generator_only_survives_26_h_from_every_start():
-    result = survival_sweep(critical_load_kw=FLAT_50, generator_kw=50.0, fuel_litres=HAND_FUEL_LITRES,
-                            fuel_slope_l_per_kwh=HAND_SLOPE, fuel_intercept_l_per_h=0.0)
+    result = survival_sweep(FLAT_50, None, BackupSystem(generator_kw=50.0, fuel_litres=HAND_FUEL_LITRES,
+                                                        fuel_slope_l_per_kwh=HAND_SLOPE, fuel_intercept_l_per_h=0.0))
     assert np.all(result.hours_survived == 26)
 
 
 def test_model_9_trace_shows_the_partial_27th_hour_topped_up_by_the_battery():
-    trace = survival_trace(start_hour=8750, critical_load_kw=FLAT_50, battery_kwh=200.0, battery_kw=50.0,
-                           generator_kw=50.0, fuel_litres=HAND_FUEL_LITRES, fuel_slope_l_per_kwh=HAND_SLOPE,
-                           fuel_intercept_l_per_h=0.0)
+    system = BackupSystem(battery_kwh=200.0, battery_kw=50.0, generator_kw=50.0, fuel_litres=HAND_FUEL_LITRES,
+                          fuel_slope_l_per_kwh=HAND_SLOPE, fuel_intercept_l_per_h=0.0)
+    trace = survival_trace(FLAT_50, None, system, start_hour=8750)
     left_after_26_h = HAND_FUEL_LITRES - 26 * 50.0 * HAND_SLOPE  # 4.543 L
     assert len(trace) == 31  # 30 full hours, then the failing hour
     assert np.all(trace["generator_to_load_kw"].iloc[:26] == 50.0)
@@ -89,20 +109,20 @@ def test_model_9_trace_shows_the_partial_27th_hour_topped_up_by_the_battery():
 
 def test_initial_soc_per_start_sets_the_stored_energy():
     fractions = (np.arange(N) % 5) / 4  # 0, 0.25, 0.5, 0.75, 1
-    result = survival_sweep(critical_load_kw=FLAT_50, battery_kwh=200.0, battery_kw=50.0, initial_soc=fractions)
+    result = survival_sweep(FLAT_50, None, BackupSystem(battery_kwh=200.0, battery_kw=50.0, initial_soc=fractions))
     np.testing.assert_array_equal(result.hours_survived, np.arange(N) % 5)
 
 
 def test_soc_floor_and_discharge_efficiency_limit_the_usable_energy():
     # (1.0 − 0.2) × 100 kWh × 0.8 = 64 kWh at 10 kW: 6 whole hours.
-    result = survival_sweep(critical_load_kw=np.full(N, 10.0), battery_kwh=100.0, battery_kw=20.0, soc_min=0.2,
-                            discharge_efficiency=0.8)
+    result = survival_sweep(np.full(N, 10.0), None, BackupSystem(battery_kwh=100.0, battery_kw=20.0, soc_min=0.2,
+                                                                discharge_efficiency=0.8))
     assert np.all(result.hours_survived == 6)
 
 
 def test_initial_soc_below_the_floor_cannot_discharge():
-    result = survival_sweep(critical_load_kw=np.full(N, 10.0), battery_kwh=100.0, battery_kw=20.0, soc_min=0.3,
-                            initial_soc=0.2)
+    result = survival_sweep(np.full(N, 10.0), None, BackupSystem(battery_kwh=100.0, battery_kw=20.0, soc_min=0.3,
+                                                                initial_soc=0.2))
     assert np.all(result.hours_survived == 0)
 
 
@@ -110,8 +130,8 @@ def test_pv_surplus_charges_the_battery_through_the_charge_efficiency_and_invert
     load = np.full(N, 10.0)
     pv = np.zeros(N)
     pv[0] = 40.0  # 30 kW surplus, inverter 12 kW: 12 × 0.5 = 6 kWh stored
-    trace = survival_trace(start_hour=0, critical_load_kw=load, pv_kw=pv, battery_kwh=100.0, battery_kw=12.0,
-                           initial_soc=0.0, charge_efficiency=0.5)
+    trace = survival_trace(load, pv, BackupSystem(battery_kwh=100.0, battery_kw=12.0, initial_soc=0.0,
+                                                  charge_efficiency=0.5), start_hour=0)
     assert trace["stored_kwh"].iloc[0] == 6.0
     assert trace["soc_kwh"].iloc[0] == 6.0
     assert len(trace) == 2  # 6 kWh cannot carry the next 10 kWh hour
@@ -119,9 +139,9 @@ def test_pv_surplus_charges_the_battery_through_the_charge_efficiency_and_invert
 
 
 def test_turndown_surplus_charges_the_battery_within_its_limits_and_burns_for_the_full_output():
-    trace = survival_trace(start_hour=0, critical_load_kw=np.full(N, 10.0), battery_kwh=100.0, battery_kw=15.0,
-                           initial_soc=0.0, generator_kw=100.0, fuel_litres=1000.0, fuel_slope_l_per_kwh=0.25,
-                           fuel_intercept_l_per_h=0.5, generator_min_turndown=0.3, max_duration_h=3)
+    system = BackupSystem(battery_kwh=100.0, battery_kw=15.0, initial_soc=0.0, generator_kw=100.0, fuel_litres=1000.0,
+                          fuel_slope_l_per_kwh=0.25, fuel_intercept_l_per_h=0.5, generator_min_turndown=0.3)
+    trace = survival_trace(np.full(N, 10.0), None, system, start_hour=0, max_duration_h=3)
     # 30 kW output for a 10 kW load: 20 kW surplus, inverter takes 15 kW, 5 kW are spilled.
     assert list(trace["generator_output_kw"]) == [30.0, 30.0, 30.0]
     assert list(trace["generator_to_load_kw"]) == [10.0, 10.0, 10.0]
@@ -132,9 +152,9 @@ def test_turndown_surplus_charges_the_battery_within_its_limits_and_burns_for_th
 
 def test_when_the_tank_runs_dry_below_turndown_the_output_above_the_load_is_stored():
     # 5 L at 0.25 L/kWh afford 20 kWh: 10 to the load, 10 into the battery.
-    trace = survival_trace(start_hour=0, critical_load_kw=np.full(N, 10.0), battery_kwh=100.0, battery_kw=50.0,
-                           initial_soc=0.0, generator_kw=100.0, fuel_litres=5.0, fuel_slope_l_per_kwh=0.25,
-                           fuel_intercept_l_per_h=0.0, generator_min_turndown=0.3)
+    system = BackupSystem(battery_kwh=100.0, battery_kw=50.0, initial_soc=0.0, generator_kw=100.0, fuel_litres=5.0,
+                          fuel_slope_l_per_kwh=0.25, fuel_intercept_l_per_h=0.0, generator_min_turndown=0.3)
+    trace = survival_trace(np.full(N, 10.0), None, system, start_hour=0)
     assert trace["generator_output_kw"].iloc[0] == 20.0
     assert trace["stored_kwh"].iloc[0] == 10.0
     assert trace["fuel_litres"].iloc[0] == 0.0
@@ -143,30 +163,33 @@ def test_when_the_tank_runs_dry_below_turndown_the_output_above_the_load_is_stor
 
 def test_idle_burn_defaults_to_0_007_l_per_h_per_kw_rated():
     # 135 L for a 50 kW load on a 100 kW set: 0.262 × 50 + 0.7 = 13.8 L/h → 9 h; without idle burn 13.1 L/h → 10 h.
-    common = dict(critical_load_kw=FLAT_50, generator_kw=100.0, fuel_litres=135.0)
-    assert np.all(survival_sweep(**common).hours_survived == 9)
-    assert np.all(survival_sweep(**common, fuel_intercept_l_per_h=0.0).hours_survived == 10)
+    common = dict(generator_kw=100.0, fuel_litres=135.0)
+    assert BackupSystem(**common).fuel_intercept_l_per_h == pytest.approx(0.7)
+    assert np.all(survival_sweep(FLAT_50, None, BackupSystem(**common)).hours_survived == 9)
+    assert np.all(survival_sweep(FLAT_50, None, BackupSystem(**common, fuel_intercept_l_per_h=0.0)).hours_survived
+                  == 10)
 
 
 def test_generator_stays_off_while_the_tank_holds_no_more_than_its_idle_burn():
-    result = survival_sweep(critical_load_kw=FLAT_50, generator_kw=100.0, fuel_litres=2.0,
-                            fuel_intercept_l_per_h=2.0)
+    result = survival_sweep(FLAT_50, None, BackupSystem(generator_kw=100.0, fuel_litres=2.0,
+                                                        fuel_intercept_l_per_h=2.0))
     assert np.all(result.hours_survived == 0)
 
 
 def test_outages_near_the_year_end_wrap_into_january():
     load = np.full(N, 10.0)
     load[:5] = 0.0  # the first five hours of the year need nothing
-    result = survival_sweep(critical_load_kw=load, battery_kwh=20.0, battery_kw=10.0)
+    result = survival_sweep(load, None, BackupSystem(battery_kwh=20.0, battery_kw=10.0))
     r = result.hours_survived
     # 8758: two battery hours, five free hours, then empty; 8759: one hour, five free, one more.
     assert (r[8757], r[8758], r[8759], r[0], r[5]) == (2, 7, 7, 7, 2)
 
 
 def test_a_run_that_outlasts_the_horizon_scores_the_horizon():
-    result = survival_sweep(critical_load_kw=FLAT_50, generator_kw=60.0, fuel_litres=1e9)
+    system = BackupSystem(generator_kw=60.0, fuel_litres=1e9)
+    result = survival_sweep(FLAT_50, None, system)
     assert np.all(result.hours_survived == N)
-    longer = survival_sweep(critical_load_kw=FLAT_50, generator_kw=60.0, fuel_litres=1e9, max_duration_h=2 * N + 5)
+    longer = survival_sweep(FLAT_50, None, system, max_duration_h=2 * N + 5)
     assert np.all(longer.hours_survived == 2 * N + 5)
 
 
@@ -214,14 +237,14 @@ def test_agrees_with_the_python_reference_at_every_start(case, seed):
                   initial_soc=np.maximum(initial_soc, ORACLE_CASES[case].get("soc_min", 0.0)), **ORACLE_CASES[case])
     expected = reference(**system)
     assert expected.min() < expected.max()  # a case with something to compare
-    np.testing.assert_array_equal(survival_sweep(**system).hours_survived, expected)
+    np.testing.assert_array_equal(sweep_of(**system).hours_survived, expected)
 
 
 def test_agrees_with_the_python_reference_over_the_whole_year_horizon():
     load, pv, initial_soc = synthetic_year(11, pv_kwp=20.0)
     system = dict(critical_load_kw=load, pv_kw=pv, initial_soc=initial_soc, charge_efficiency=0.9, battery_kwh=60.0,
                   battery_kw=30.0, generator_kw=80.0, fuel_litres=60.0, fuel_intercept_l_per_h=0.56)
-    np.testing.assert_array_equal(survival_sweep(**system).hours_survived, reference(**system))
+    np.testing.assert_array_equal(sweep_of(**system).hours_survived, reference(**system))
 
 
 def test_the_reference_reproduces_the_model_9_hand_cases():
@@ -245,7 +268,7 @@ def test_corner_generator_short_of_both_capacity_and_fuel_runs_on_the_fuel_left(
     # off: the battery gives 60 in hours 3 and 4, hour 5 fails: 5 h.)
     system = dict(critical_load_kw=np.full(N, 60.0), battery_kwh=200.0, battery_kw=100.0, generator_kw=50.0,
                   fuel_litres=40.0, fuel_slope_l_per_kwh=0.25, fuel_intercept_l_per_h=0.0)
-    assert np.all(survival_sweep(**system).hours_survived == 6)
+    assert np.all(sweep_of(**system).hours_survived == 6)
     assert np.all(reference(**system, max_duration_h=10) == 6)
 
 
@@ -258,7 +281,7 @@ def test_corner_a_net_load_of_exactly_zero_does_not_start_the_generator():
     pv[0] = 50.0
     system = dict(critical_load_kw=load, pv_kw=pv, generator_kw=100.0, fuel_litres=30.0, fuel_slope_l_per_kwh=0.262,
                   fuel_intercept_l_per_h=0.5, generator_min_turndown=1.0)
-    assert survival_sweep(**system).hours_survived[0] == 2
+    assert sweep_of(**system).hours_survived[0] == 2
     assert reference(**system, max_duration_h=5)[0] == 2
 
 
@@ -270,9 +293,9 @@ def test_corner_a_tank_running_dry_below_the_turndown_charges_the_battery_within
     system = dict(critical_load_kw=np.full(N, 10.0), battery_kwh=100.0, battery_kw=50.0, initial_soc=0.0,
                   generator_kw=100.0, fuel_litres=5.0, fuel_slope_l_per_kwh=0.25, fuel_intercept_l_per_h=0.0,
                   generator_min_turndown=0.3)
-    assert np.all(survival_sweep(**system).hours_survived == 2)
+    assert np.all(sweep_of(**system).hours_survived == 2)
     assert np.all(reference(**system, max_duration_h=5) == 2)
-    assert np.all(survival_sweep(**system, charge_efficiency=0.8).hours_survived == 1)
+    assert np.all(sweep_of(**system, charge_efficiency=0.8).hours_survived == 1)
     assert np.all(reference(**system, charge_efficiency=0.8, max_duration_h=5) == 1)
 
 
@@ -305,7 +328,7 @@ def systems(draw, *, turndown=None):
 
 
 def sweep(**kwargs) -> np.ndarray:
-    return survival_sweep(**kwargs).hours_survived
+    return sweep_of(**kwargs).hours_survived
 
 
 @PROPERTY_SETTINGS
@@ -374,7 +397,7 @@ def test_a_shorter_horizon_only_truncates(system, horizon):
 @PROPERTY_SETTINGS
 @given(systems(), st.integers(0, N - 1))
 def test_trace_closes_the_energy_balance_and_stays_within_bounds(system, start):
-    trace = survival_trace(start_hour=start, **system)
+    trace = trace_of(start, **system)
     r = sweep(**system)[start]
     assert len(trace) == min(r + 1, system["max_duration_h"])
     assert (trace["unserved_kw"].iloc[:r] <= 1e-5).all()
@@ -438,34 +461,48 @@ HIGH_SOC[5] = 1.2
     ],
 )
 def test_each_bad_argument_gets_one_specific_message(override, message):
+    # A bad system value is reported when the BackupSystem is built, a bad series or horizon by the sweep.
     with pytest.raises(KizunaInputError) as caught:
-        survival_sweep(**{"critical_load_kw": FLAT_50, **override})
+        sweep_of(**{"critical_load_kw": FLAT_50, **override})
     assert caught.value.problems == [message]
 
 
 def test_every_bad_argument_is_reported_at_once():
     with pytest.raises(KizunaInputError) as caught:
-        survival_sweep(critical_load_kw=np.ones(10), battery_kwh=-1, max_duration_h=0)
+        BackupSystem(battery_kwh=-1, charge_efficiency=0, generator_min_turndown=1.5)
+    assert caught.value.problems == [
+        "battery_kwh = -1: must be ≥ 0",
+        "charge_efficiency = 0: must be > 0 and ≤ 1",
+        "generator_min_turndown = 1.5: must be between 0 and 1",
+    ]
+    with pytest.raises(KizunaInputError) as caught:
+        survival_sweep(np.ones(10), NAN_PV, BackupSystem(), max_duration_h=0)
     assert caught.value.problems == [
         "critical_load_kw has 10 values: must have 8760",
-        "battery_kwh = -1: must be ≥ 0",
+        "pv_kw[17] = nan: must be a finite number",
         "max_duration_h = 0: must be an integer ≥ 1",
     ]
 
 
-def test_arguments_are_keyword_only():
+def test_the_sweep_takes_a_backup_system_and_a_keyword_horizon():
     with pytest.raises(TypeError):
-        survival_sweep(FLAT_50)  # type: ignore[misc]
+        survival_sweep(FLAT_50)  # type: ignore[call-arg]
+    with pytest.raises(TypeError):
+        survival_sweep(FLAT_50, None, BackupSystem(), 24)  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        BackupSystem(200.0)  # type: ignore[misc]
+    with pytest.raises(KizunaInputError, match=r"system = \{'battery_kwh': 200.0\}: must be a BackupSystem"):
+        survival_sweep(FLAT_50, None, {"battery_kwh": 200.0})  # type: ignore[arg-type]
 
 
 def test_trace_rejects_a_start_outside_the_year():
     with pytest.raises(KizunaInputError, match=r"start_hour = 8760: must be an integer from 0 to 8759"):
-        survival_trace(start_hour=N, critical_load_kw=FLAT_50)
+        survival_trace(FLAT_50, None, BackupSystem(), start_hour=N)
 
 
 def test_a_tz_aware_series_is_accepted():
     load = pd.Series(FLAT_50, index=pd.date_range("2023-01-01", periods=N, freq="h", tz="Asia/Tokyo"))
-    assert np.all(survival_sweep(critical_load_kw=load, battery_kwh=100.0, battery_kw=50.0).hours_survived == 2)
+    assert np.all(survival_sweep(load, None, BackupSystem(battery_kwh=100.0, battery_kw=50.0)).hours_survived == 2)
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -476,8 +513,8 @@ def test_a_tz_aware_series_is_accepted():
 @pytest.fixture(scope="module")
 def mixed_result() -> SurvivalResult:
     load, pv, soc = synthetic_year(3)
-    return survival_sweep(critical_load_kw=load, pv_kw=pv, battery_kwh=200.0, battery_kw=60.0, initial_soc=soc,
-                          generator_kw=70.0, fuel_litres=300.0, max_duration_h=100)
+    system = BackupSystem(battery_kwh=200.0, battery_kw=60.0, initial_soc=soc, generator_kw=70.0, fuel_litres=300.0)
+    return survival_sweep(load, pv, system, max_duration_h=100)
 
 
 def test_to_dict_has_the_documented_shape_and_is_json(mixed_result):

@@ -8,8 +8,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from components.scenario_controls import COMPARE_VARIANTS, default_state, preset_scenario
 from components.url_state import DecodedQuery, decode_query, default_view, encode_query
+from presentation.compare_variants import COMPARE_VARIANTS
+from presentation.scenario_state import default_state, preset_scenario
 from resilience.citydata import load_city
 from resilience.records import PRESET_IDS, Scenario
 

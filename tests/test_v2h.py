@@ -5,17 +5,23 @@ import datetime as dt
 import numpy as np
 import pytest
 
-from resilience import KizunaInputError, v2h_backup
+from resilience import Household, KizunaInputError, v2h_backup
 from resilience.citydata import load_city
 
 SAITAMA = load_city("saitama")
 START = dt.datetime(2011, 3, 11, 14)
+HORIZON_H = 720
 
 
-def leaf(**kw):
-    base = dict(city=SAITAMA, start=START, battery_kwh=40.0, soc_start=1.0, reserve_soc=0.3, flat_load=True)
+def estimate(flat_load: bool = False, **fields):
+    """:func:`v2h_backup` in Saitama from START over 720 h for the household with these fields."""
+    return v2h_backup(Household(**fields), SAITAMA, start=START, duration_h=HORIZON_H, flat_load=flat_load)
+
+
+def leaf(flat_load: bool = True, **kw):
+    base = dict(vehicle_id=None, battery_kwh=40.0, soc_start=1.0, reserve_soc=0.3)
     base.update(kw)
-    return v2h_backup(**base)
+    return estimate(flat_load, **base)
 
 
 def test_leaf_example_exactly():
@@ -45,7 +51,7 @@ def test_pv_and_a_phev_engine_only_lengthen_the_backup():
 
 
 def test_vehicle_from_the_catalogue():
-    by_id = v2h_backup(city=SAITAMA, start=START, vehicle_id="nissan-leaf-40")
+    by_id = estimate(vehicle_id="nissan-leaf-40")
     assert by_id.usable_kwh == pytest.approx(38.0 * (1.0 - 0.3) * 0.88)
 
 
@@ -53,7 +59,7 @@ def test_a_phev_from_the_catalogue_burns_petrol_at_its_own_engine_figure():
     # Prius PHV 2017: 0.76 kWh/L (catalogue). 20 L → 15.2 kWh of engine output at a flat 3 kWh/day (0.125 kW):
     # 121.6 more hours than the battery alone. At the old single 2.2 kWh/L it would have been 352 hours.
     def prius(**kw):
-        return v2h_backup(city=SAITAMA, start=START, vehicle_id="toyota-prius-phv-2017", flat_load=True, **kw)
+        return estimate(True, vehicle_id="toyota-prius-phv-2017", **kw)
 
     base = prius().hours_of_backup
     with_petrol = prius(petrol_litres=20.0)
@@ -64,10 +70,10 @@ def test_a_phev_from_the_catalogue_burns_petrol_at_its_own_engine_figure():
 
 
 def test_a_battery_electric_car_from_the_catalogue_ignores_petrol():
-    leaf = dict(city=SAITAMA, start=START, vehicle_id="nissan-leaf-40", flat_load=True)
-    with_petrol = v2h_backup(**leaf, petrol_litres=50.0)
+    leaf = dict(vehicle_id="nissan-leaf-40")
+    with_petrol = estimate(True, **leaf, petrol_litres=50.0)
     assert with_petrol.engine_kwh_per_litre == 0.0 and with_petrol.petrol_litres == 0.0
-    assert with_petrol.hours_of_backup == v2h_backup(**leaf).hours_of_backup
+    assert with_petrol.hours_of_backup == estimate(True, **leaf).hours_of_backup
 
 
 @pytest.mark.parametrize(
@@ -78,8 +84,20 @@ def test_a_battery_electric_car_from_the_catalogue_ignores_petrol():
         ({"load_mode": "half"}, "load_mode = 'half'"),
         ({"battery_kwh": None}, "exactly one of battery_kwh and vehicle_id"),
         ({"battery_kwh": None, "vehicle_id": "nissan-leef"}, "nissan-leef"),
+        ({"vehicle_id": "nissan-leaf-40"}, "exactly one of battery_kwh and vehicle_id"),
     ],
 )
 def test_bad_input_names_the_field(kwargs, fragment):
     with pytest.raises(KizunaInputError, match=fragment):
         leaf(**kwargs)
+
+
+def test_the_horizon_is_checked():
+    with pytest.raises(KizunaInputError, match="duration_h = 0: must be between 1 and 8760"):
+        v2h_backup(Household(), SAITAMA, start=START, duration_h=0)
+
+
+def test_start_and_horizon_default_to_the_households():
+    household = Household(start=START, duration_h=48)
+    assert v2h_backup(household, SAITAMA).hourly.index[0].to_pydatetime().replace(tzinfo=None) == START
+    assert len(v2h_backup(household, SAITAMA).hourly) == 48

@@ -15,7 +15,9 @@ import numpy as np
 import pytest
 
 from benchmarks.validation_figures import petrol_days, restored_of_hit, rows_of
-from components.scenario_controls import event_elsewhere_line, preset_scenario, scenario_header
+from components.scenario_controls import scenario_header
+from presentation.scenario_state import preset_scenario
+from presentation.scenario_text import event_elsewhere_line
 from resilience.citydata import load_city
 from resilience.citysim import Result, simulate
 from resilience.records import Scenario

@@ -17,10 +17,12 @@ import pandas as pd
 import pytest
 
 from resilience.citydata import load_city
+from resilience.records import Household
 from resilience.v2h import (
     CLAIM_BASIS_DISCHARGE_EFFICIENCY,
     CLAIM_BASIS_RESERVE_SOC,
     FALLBACK_ENGINE_KWH_PER_LITRE,
+    claim_basis_city,
     claim_check,
     v2h_backup,
 )
@@ -71,11 +73,13 @@ def test_each_phev_engine_figure_reproduces_its_carmakers_claim(vehicle_id):
 def _claim_basis_days(vehicle_id: str, kwh_per_litre: float) -> float:
     """Days on the claim's basis with a given engine figure (full tank, 10 kWh/day, no reserve, no losses)."""
     engine, claim = phev_engine(vehicle_id), supply_claim(vehicle_id)
-    estimate = v2h_backup(
-        city=SAITAMA, start=START, vehicle_id=vehicle_id, soc_start=1.0, reserve_soc=CLAIM_BASIS_RESERVE_SOC,
-        discharge_efficiency=CLAIM_BASIS_DISCHARGE_EFFICIENCY, essential_kwh_per_day=claim.kwh_per_day,
-        petrol_litres=engine.fuel_tank_litres, engine_kwh_per_litre=kwh_per_litre, flat_load=True, duration_h=720,
-    )
+    household = Household(vehicle_id=vehicle_id, soc_start=1.0, reserve_soc=CLAIM_BASIS_RESERVE_SOC,
+                          essential_kwh_per_day=claim.kwh_per_day, petrol_litres=engine.fuel_tank_litres,
+                          engine_kwh_per_litre=kwh_per_litre)
+    assert CLAIM_BASIS_DISCHARGE_EFFICIENCY == 1.0
+    lossless = claim_basis_city(SAITAMA)
+    assert lossless.fleet.discharge_efficiency == 1.0
+    estimate = v2h_backup(household, lossless, start=START, duration_h=720, flat_load=True)
     return estimate.days_of_backup
 
 
@@ -96,9 +100,9 @@ def test_the_old_single_engine_figure_put_the_prius_phv_two_and_a_half_times_abo
 def test_the_battery_half_of_mitsubishis_2013_claim_agrees_with_the_usable_share_behind_the_engine_figure():
     # Mitsubishi: a full charge alone is 約1日分 (about one day). The engine figure was derived with the
     # catalogue's usable 12 × 20/24 = 10 kWh; on the claim's basis that battery alone gives 10 ÷ 10 = 1.0 day.
-    estimate = v2h_backup(city=SAITAMA, start=START, vehicle_id="mitsubishi-outlander-phev-2013", soc_start=1.0,
-                          reserve_soc=0.0, discharge_efficiency=1.0, essential_kwh_per_day=10.0, flat_load=True,
-                          duration_h=72)
+    household = Household(vehicle_id="mitsubishi-outlander-phev-2013", soc_start=1.0, reserve_soc=0.0,
+                          essential_kwh_per_day=10.0)
+    estimate = v2h_backup(household, claim_basis_city(SAITAMA), start=START, duration_h=72, flat_load=True)
     assert estimate.days_of_backup == pytest.approx(1.0, rel=1e-9)
 
 

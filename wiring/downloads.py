@@ -1,13 +1,15 @@
 """Downloads and scenario files: the bar under the top bar, and the Survival and V2H pages' own downloads.
 
-The bar (:func:`download_bar`, in the app shell, so on every page) names the shared
-scenario and offers, for it, the PDF briefing and the standalone HTML report (with a
-*prepared by* name), the hourly tables as CSV and the Excel workbook, all built by
-:mod:`reports` from the server's cached run (:func:`components.results_cache.simulation`);
-"Save scenario" writes :func:`reports.scenario_files.dump`, and "Load scenario" reads a
-file back with :func:`reports.scenario_files.load` into the shared store, so the link,
-the controls and every figure follow. A file that cannot be read leaves the store alone
-and names its problem in the shell's error banner.
+The bar (:func:`download_bar`, in the app shell, so on every page) names the scenario
+the top bar carries (the query of its Overview link, which follows the scenario page on
+screen and is kept on the other pages, see app.py) and offers, for it, the PDF briefing
+and the standalone HTML report (with a *prepared by* name), the hourly tables as CSV and
+the Excel workbook, all built by :mod:`reports` from the server's cached run
+(:func:`components.results_cache.simulation`); "Save scenario" writes
+:func:`reports.scenario_files.dump`, and "Load scenario" reads a file back with
+:func:`reports.scenario_files.load` and opens it on the scenario page on screen (the
+Overview from another page) through its link, so the controls and every figure follow.
+A file that cannot be read changes nothing and names its problem in the shell's error banner.
 
 The Survival page adds the sweep's CSV files (:func:`survival_downloads`) and the V2H
 page the household's hourly table (:func:`v2h_downloads`). :func:`register_callbacks`
@@ -18,9 +20,7 @@ from __future__ import annotations
 
 import base64
 import binascii
-import json
 from collections.abc import Mapping
-from functools import lru_cache
 from typing import Any
 
 import pandas as pd
@@ -28,19 +28,16 @@ from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from components import ids
 from components.results_cache import simulation
-from components.scenario_controls import scenario_summary, state_scenario
-from presentation.archetypes import (
-    Household,
-    SurvivalSetup,
-    find_facility,
-    household_backup,
-    run_survival,
-    survival_inputs,
-)
+from components.url_state import link_states, scenario_page_href
+from presentation.scenario_state import state_scenario
+from presentation.scenario_text import scenario_summary
 from presentation.text import TEXT
 from resilience.citydata import load_city
 from resilience.errors import KizunaInputError
+from resilience.records import Household, SurvivalSetup
 from resilience.survival import SurvivalResult
+from resilience.systems import find_facility, run_survival, survival_inputs
+from resilience.v2h import household_backup
 
 FILE_PREFIX = "kizuna"
 PREPARED_BY_MAX_CHARS = 80
@@ -58,7 +55,6 @@ SWEEP_DOWNLOADS: dict[str, str] = {ids.SURVIVAL_DOWNLOAD_STARTS: "starts", ids.S
 #: Columns of the V2H estimate's hourly table → names that carry their unit.
 V2H_HOURLY_COLUMNS = {"soc": "soc_fraction"}
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-SWEEP_CACHE_SIZE = 16
 
 # Buttons and the bar share the look of assets/dashboard.css (.button, .text-input …); only layout is set here.
 SMALL_BUTTON_STYLE = {"minHeight": "2rem", "padding": "0.25rem 0.75rem", "fontSize": "0.85rem"}
@@ -226,13 +222,11 @@ def v2h_hourly_download(v2h_state: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def sweep_of(setup: Mapping[str, Any]) -> SurvivalResult:
-    """The survival sweep of a Survival-page setup (``SurvivalSetup.to_dict()``), computed once per setup."""
-    return _sweep_cached(json.dumps(SurvivalSetup.from_dict(dict(setup)).to_dict(), sort_keys=True))
+    """The survival sweep of a Survival-page setup (``SurvivalSetup.to_dict()``).
 
-
-@lru_cache(maxsize=SWEEP_CACHE_SIZE)
-def _sweep_cached(setup_json: str) -> SurvivalResult:
-    setup = SurvivalSetup.from_dict(json.loads(setup_json))
+    The page's background worker already swept it; the shared result cache hands that result over.
+    """
+    setup = SurvivalSetup.from_dict(dict(setup))
     return run_survival(survival_inputs(setup), setup.max_duration_h)
 
 
@@ -404,6 +398,35 @@ def load_scenario_file(contents: str | None, filename: str | None, state: dict |
     return (no_update if new_state == state else new_state), [], True, None
 
 
+def show_carried_scenario(href: str | None) -> tuple:
+    """:func:`show_scenario` of the scenario the top bar carries (its Overview link's query)."""
+    return show_scenario(link_states(href).state)
+
+
+def download_carried_scenario(*args: Any) -> tuple:
+    """:func:`download_for_scenario` of the scenario the top bar carries: ``(*clicks, href, prepared_by)``."""
+    *clicks, href, prepared_by = args
+    return download_for_scenario(*clicks, link_states(href).state, prepared_by)
+
+
+def save_carried_scenario(n_clicks: int | None, href: str | None) -> tuple:
+    """:func:`save_scenario_file` of the scenario the top bar carries."""
+    return save_scenario_file(n_clicks, link_states(href).state)
+
+
+def load_carried_scenario(contents: str | None, filename: str | None, href: str | None,
+                          pathname: str | None) -> tuple:
+    """:func:`load_scenario_file`, then open the loaded scenario on the scenario page on screen (the
+    Overview from another page), through its link, so its controls, figures and link follow.
+
+    Returns ``(location href, banner children, banner hidden, upload contents)``.
+    """
+    carried = link_states(href)
+    new_state, banner, hidden, emptied = load_scenario_file(contents, filename, carried.state)
+    target = no_update if new_state is no_update else scenario_page_href(pathname, new_state, carried.view)
+    return target, banner, hidden, emptied
+
+
 def remember_swept_setup(_n_clicks: int | None, survival_state: dict | None) -> Any:
     """The setup the Survival page sweeps when Run is pressed (and on load), so its CSV matches the figures."""
     if not survival_state or "setup" not in survival_state:
@@ -437,38 +460,39 @@ def register_callbacks(app: Dash) -> None:
     app.callback(
         Output(ids.DOWNLOAD_SCENARIO, "children"),
         Output(ids.DOWNLOAD_SCENARIO, "title"),
-        Input(ids.SCENARIO_STORE, "data"),
-    )(show_scenario)
+        Input(ids.NAV_OVERVIEW, "href"),
+    )(show_carried_scenario)
     buttons = list(SCENARIO_DOWNLOADS)
     app.callback(
         Output(ids.DOWNLOAD_FILE, "data"),
         Output(ids.URL_ERROR, "children", allow_duplicate=True),
         Output(ids.URL_ERROR, "hidden", allow_duplicate=True),
         *[Input(button, "n_clicks") for button in buttons],
-        State(ids.SCENARIO_STORE, "data"),
+        State(ids.NAV_OVERVIEW, "href"),
         State(ids.DOWNLOAD_PREPARED_BY, "value"),
         running=[(Output(button, "disabled"), True, False) for button in buttons]
         + [(Output(button, "style"), BUSY_BUTTON_STYLE, SMALL_BUTTON_STYLE) for button in buttons],
         prevent_initial_call=True,
-    )(download_for_scenario)
+    )(download_carried_scenario)
     app.callback(
         Output(ids.SCENARIO_FILE_DOWNLOAD, "data"),
         Output(ids.URL_ERROR, "children", allow_duplicate=True),
         Output(ids.URL_ERROR, "hidden", allow_duplicate=True),
         Input(ids.SCENARIO_FILE_SAVE, "n_clicks"),
-        State(ids.SCENARIO_STORE, "data"),
+        State(ids.NAV_OVERVIEW, "href"),
         prevent_initial_call=True,
-    )(save_scenario_file)
+    )(save_carried_scenario)
     app.callback(
-        Output(ids.SCENARIO_STORE, "data", allow_duplicate=True),
+        Output(ids.URL, "href"),
         Output(ids.URL_ERROR, "children", allow_duplicate=True),
         Output(ids.URL_ERROR, "hidden", allow_duplicate=True),
         Output(ids.SCENARIO_FILE_LOAD, "contents"),
         Input(ids.SCENARIO_FILE_LOAD, "contents"),
         State(ids.SCENARIO_FILE_LOAD, "filename"),
-        State(ids.SCENARIO_STORE, "data"),
+        State(ids.NAV_OVERVIEW, "href"),
+        State(ids.URL, "pathname"),
         prevent_initial_call=True,
-    )(load_scenario_file)
+    )(load_carried_scenario)
     app.callback(
         Output(ids.SURVIVAL_SWEPT, "data"),
         Input(ids.SURVIVAL_RUN, "n_clicks"),

@@ -109,7 +109,7 @@ def test_an_unusable_link_value_is_named_and_the_rest_applies(
     page: Page, live_server: str, console_errors: list[str]
 ) -> None:
     open_overview(page, live_server, "?city=berlin&v2h=1.5&diesel=2")
-    banner = page.locator(f"#{ids.URL_ERROR}")
+    banner = page.locator(f"[id*='{ids.SCENARIO_ERROR}'][id*='{ids.PAGE_OVERVIEW}']")  # the page's own banner
     expect(banner).to_be_visible()
     expect(banner).to_contain_text("Link parameter v2h=1.5: scenario: v2h_adoption_share = 1.5: must be ≤ 1")
     expect(page.locator(f"#{ids.OVERVIEW_SUMMARY}")).to_contain_text("Berlin")

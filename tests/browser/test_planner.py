@@ -153,6 +153,45 @@ def test_the_scenario_follows_to_the_overview(page: Page, live_server: str, cons
     assert console_errors == []
 
 
+def test_a_changed_planner_scenario_follows_the_top_bar_to_the_overview(
+    page: Page, live_server: str, console_errors: list[str]
+) -> None:
+    # Berlin with three times the rooftop PV from the link, then the diesel doubled on the page.
+    changed = sc.default_state("berlin")
+    changed["scenario"].update(pv_multiplier=3.0, diesel_stock_multiplier=2.0)
+    diesel_hours = f"{round(simulation(changed).kpis.diesel_tank_hours_first):,} h"
+    without_start = f"{simulation(changed).kpis.households_without_power_start:,.0f}"
+
+    open_planner(page, f"{live_server}/planner?city=berlin&pv=3")
+    expect(control(page, sc.PV_MULTIPLIER).locator("[role=slider]")).to_have_attribute("aria-valuenow", "3")
+    thumb = control(page, sc.DIESEL_MULTIPLIER).locator("[role=slider]")
+    thumb.focus()
+    for _ in range(4):
+        thumb.press("ArrowRight")  # × 1 → × 2 in steps of 0.25
+    wait_for_new_text(page.locator(DIESEL_CARD), re.escape(diesel_hours))
+    page.wait_for_function("() => window.location.search.includes('diesel=2')")
+    overview_link = page.locator(f"#{ids.NAV} a:text-is('{TEXT['nav.overview']}')")
+    expect(overview_link).to_have_attribute("href", "/overview?city=berlin&preset=berlin-southwest-2026&diesel=2&pv=3")
+    # The V2H link takes only the city.
+    expect(page.locator(f"#{ids.NAV} a:text-is('{TEXT['nav.v2h']}')")).to_have_attribute("href", "/v2h?city=berlin")
+
+    overview_link.click()
+    expect(page.locator("h1")).to_have_text(TEXT["overview.title"])
+    expect(page.locator(f"#{ids.OVERVIEW_SUMMARY}")).to_contain_text("Berlin · Berlin south-west 2026")
+    overview_diesel = page.locator(f"#{ids.OVERVIEW_KPIS} .kpi-diesel .kpi-value")
+    wait_for_new_text(overview_diesel, re.escape(diesel_hours))
+    expect(page.locator(f"#{ids.OVERVIEW_KPIS} .kpi-without-power-start .kpi-value")).to_have_text(without_start)
+    page.wait_for_function("() => window.location.pathname === '/overview'"
+                           " && window.location.search.includes('pv=3')"
+                           " && window.location.search.includes('diesel=2')"
+                           " && window.location.search.includes('city=berlin')")
+    # And back: the Planner opens on the same scenario, its sliders where they were left.
+    page.click(f"#{ids.NAV} a:text-is('{TEXT['nav.planner']}')")
+    expect(control(page, sc.DIESEL_MULTIPLIER).locator("[role=slider]")).to_have_attribute("aria-valuenow", "2")
+    expect(control(page, sc.PV_MULTIPLIER).locator("[role=slider]")).to_have_attribute("aria-valuenow", "3")
+    assert console_errors == []
+
+
 
 
 def without_power_at_start(city: str, districts: tuple[str, ...] | None) -> str:
@@ -230,7 +269,7 @@ def test_a_link_with_an_unknown_district_says_so_and_keeps_the_rest(
     page: Page, live_server: str, console_errors: list[str]
 ) -> None:
     open_planner(page, f"{live_server}/planner?city=berlin&preset=tohoku-2011&districts=06,99&diesel=2")
-    banner = page.locator(f"#{ids.URL_ERROR}")
+    banner = page.locator(ERROR_BANNER)  # the page's own banner lists the link's problems
     expect(banner).to_be_visible()
     expect(banner).to_contain_text("Link parameter districts=06,99: scenario: affected_district_ids has '99'")
     expect(page.locator(f"#{ids.PLANNER_SUMMARY}")).to_contain_text("Hit: the whole city — 2,200,000 households")
