@@ -22,7 +22,7 @@ PORT ?= 8050
 help:
 	@echo "make run          serve the dashboard on http://$(HOST):$(PORT) (HOST=… PORT=… to change)"
 	@echo "make test         lint + the whole pytest suite (browser tests use /usr/bin/chromium)"
-	@echo "make test-fast    lint + the unit tests: no browser, no PDF/Excel, no child processes (under a minute)"
+	@echo "make test-fast    lint + the unit tests: no browser, PDF/Excel, child process or exhaustive sweep"
 	@echo "make lint         ruff + import-linter (the layers of ARCHITECTURE.md run one way)"
 	@echo "make bench        run every benchmarks/bench_*.py and print its figures"
 	@echo "make screenshots  refresh docs/screenshots/*.png from the browser tests"
@@ -55,9 +55,9 @@ lint: $(DEV_STAMP)
 test: lint
 	$(PY) -m pytest
 
-# The tiers are pytest markers (pyproject.toml): browser, report, subprocess.
+# The tiers are pytest markers (pyproject.toml): browser, report, subprocess, slow.
 test-fast: lint
-	$(PY) -m pytest -n auto -m "not browser and not report and not subprocess"
+	$(PY) -m pytest -n auto -m "not browser and not report and not subprocess and not slow"
 
 bench: $(RUNTIME_STAMP)
 	@shopt -s nullglob; benches=(benchmarks/bench_*.py); \

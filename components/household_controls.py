@@ -51,11 +51,6 @@ class HouseholdControlIds:
     weather: str
 
 
-def error_banner(title: str, problems: list[str]) -> list:
-    """Children of an error banner: a title and one list item per problem."""
-    return [html.Strong(title), html.Ul([html.Li(problem) for problem in problems])]
-
-
 def labelled(label: str, control, control_id: str, hint: str | None = None) -> html.Div:
     """A control under its ``<label for=…>``, with an optional hint line."""
     children = [html.Label(label, htmlFor=control_id, className="field-label"), control]

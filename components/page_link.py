@@ -20,10 +20,12 @@ import dash
 from dash import Input, Output, State, ctx, dcc, no_update
 
 from components import ids
-from components.scenario_controls import control_id, error_banner_id, problem_list
+from components.banners import problem_items
+from components.scenario_controls import control_id, error_banner_id
 from components.url_state import COMPARE_PARAM, MAP_PARAM, decode_query, default_view, encode_query
 from presentation.hit_area import default_area_hint, district_options
 from presentation.scenario_state import CITY, DISABLEABLE, DISTRICTS, PRESET, change_controls, disabled_controls
+from presentation.text import TEXT
 from resilience.citydata import list_cities, load_city
 
 #: View-control name → where its value lives in the view state (key, position in a list or None).
@@ -202,7 +204,7 @@ def update_page(
     outputs: dict[str, Any] = {
         "state": no_update if change.state is None else change.state,
         "query": no_update if new_query == query else new_query,
-        "banner": problem_list(change.problems),
+        "banner": problem_items(TEXT["error.heading"], change.problems),
         "banner_hidden": not change.problems,
         "values": {name: shown[name] if shown and name in shown else no_update for name in controls.names},
     }

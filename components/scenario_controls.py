@@ -18,6 +18,7 @@ from typing import Any
 from dash import dcc, html
 
 from components import ids
+from components.banners import problem_items
 from presentation.hit_area import default_area_hint, district_options
 from presentation.scenario_state import (
     CITY,
@@ -66,7 +67,7 @@ __all__ = ["CITY", "CUSTOM_OUTAGE", "CUSTOM_RESTORATION", "DIESEL_MULTIPLIER", "
            "PRIORITY_RESTORATION", "PV_MULTIPLIER", "RESERVE", "RESUPPLY_DELAY", "START_DATE", "START_HOUR",
            "V2H_ADOPTION", "V2H_ADOPTION_SHARE", "V2H_INSTALLED", "V2H_MODE", "WEATHER", "city_options",
            "control_id", "control_values", "default_state", "disabled_controls", "districts_field",
-           "dropdown_labels", "error_banner", "planner_controls", "preset_options", "problem_list",
+           "dropdown_labels", "error_banner", "planner_controls", "preset_options",
            "scenario_header", "scenario_picker"]
 
 
@@ -211,20 +212,13 @@ def dropdown_labels() -> dict[str, str]:
 def error_banner(page: str, problems: list[str] | None = None, heading_key: str = "url.heading") -> html.Div:
     """Where a page shows the problems of a bad value: those of its link when it opens, then those of its
     controls (empty and hidden while all is well)."""
-    return html.Div(problem_list(problems or [], heading_key), id=error_banner_id(page), className="error-banner",
-                    role="alert", hidden=not problems)
+    return html.Div(problem_items(TEXT[heading_key], problems or []), id=error_banner_id(page),
+                    className="error-banner", role="alert", hidden=not problems)
 
 
 def error_banner_id(page: str) -> dict[str, str]:
     """Pattern-matching id of the page's error banner."""
     return {"type": ids.SCENARIO_ERROR, "page": page}
-
-
-def problem_list(problems: list[str], heading_key: str = "error.heading") -> list:
-    """Children of an error banner: a heading and one line per problem."""
-    if not problems:
-        return []
-    return [html.Strong(TEXT[heading_key]), html.Ul([html.Li(problem) for problem in problems])]
 
 
 def _group(title_key: str, children: list) -> html.Fieldset:

@@ -13,6 +13,7 @@ import dash
 from dash import Input, Output, callback, dcc, html, no_update
 
 from components import ids
+from components.banners import problem_items
 from components.page_link import (
     PageControls,
     open_page,
@@ -23,7 +24,8 @@ from components.page_link import (
     view_value,
 )
 from components.results_cache import simulation
-from components.scenario_controls import PICKER_NAMES, error_banner, problem_list, scenario_header, scenario_picker
+from components.scenario_controls import PICKER_NAMES, error_banner, scenario_header, scenario_picker
+from presentation.chart_config import chart_config
 from presentation.compare_variants import COMPARE_VARIANTS, NO_VARIANT, apply_variant
 from presentation.figures import KWH_PER_MWH, comparison_figure, critical_unserved_kwh
 from presentation.kpi_content import ComparisonRow, kpi_comparison_rows
@@ -44,7 +46,7 @@ dash.register_page(
     order=3,
 )
 
-CHART_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["sendChartToCloud", "select2d", "lasso2d"]}
+CHART_CONFIG = chart_config("kizuna-compare")
 CHARTS = (
     (ids.COMPARE_WITHOUT_POWER, "compare.chart_without"),
     (ids.COMPARE_UNSERVED, "compare.chart_unserved"),
@@ -128,8 +130,8 @@ def show_comparison(state: dict | None, view: dict | None) -> dict[str, Any]:
             states.append({"city": state["city"], "scenario": apply_variant(state["scenario"], variant_id)})
         results = [simulation(s) for s in states]
     except KizunaInputError as error:
-        return {**dict.fromkeys(RESULT_OUTPUTS, no_update), "error": problem_list(error.problems),
-                "error_hidden": False}
+        banner = problem_items(TEXT["error.heading"], error.problems)
+        return {**dict.fromkeys(RESULT_OUTPUTS, no_update), "error": banner, "error_hidden": False}
 
     hourly = [r.city_hourly for r in results]
     figures = [

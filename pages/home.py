@@ -6,7 +6,8 @@ import dash
 from dash import dcc, html
 
 from components import ids
-from presentation.district_map import DISTRICT_MAP_GRAPH_CONFIG, district_choropleth
+from presentation.chart_config import chart_config
+from presentation.district_map import district_choropleth
 from presentation.home_data import districts_geojson, districts_table
 from presentation.text import TEXT
 
@@ -19,13 +20,7 @@ dash.register_page(
     order=0,
 )
 
-GRAPH_CONFIG = {
-    **DISTRICT_MAP_GRAPH_CONFIG,
-    "toImageButtonOptions": {
-        **DISTRICT_MAP_GRAPH_CONFIG["toImageButtonOptions"],
-        "filename": "saitama-households-by-ward",
-    },
-}
+GRAPH_CONFIG = chart_config("saitama-households-by-ward", is_map=True)
 
 
 def layout(**_query: str) -> html.Div:

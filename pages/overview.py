@@ -14,6 +14,7 @@ import dash
 from dash import Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
 
 from components import ids
+from components.banners import problem_items
 from components.facility_table import facility_grid
 from components.kpi_cards import kpi_card_row
 from components.map_patch import district_map_patch
@@ -28,8 +29,8 @@ from components.page_link import (
     view_value,
 )
 from components.results_cache import simulation
-from components.scenario_controls import PICKER_NAMES, error_banner, problem_list, scenario_header, scenario_picker
-from presentation.district_map import DISTRICT_MAP_GRAPH_CONFIG
+from components.scenario_controls import PICKER_NAMES, error_banner, scenario_header, scenario_picker
+from presentation.chart_config import chart_config
 from presentation.facility_rows import facility_rows
 from presentation.figures import MAP_METRICS, district_map_figure, supply_figure
 from presentation.kpi_content import kpi_cards
@@ -52,7 +53,8 @@ dash.register_page(
     order=1,
 )
 
-CHART_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["sendChartToCloud", "select2d", "lasso2d"]}
+CHART_CONFIG = chart_config("kizuna-overview")
+MAP_CONFIG = chart_config("kizuna-overview-map", is_map=True)
 
 
 def layout(**query: str) -> html.Div:
@@ -90,7 +92,7 @@ def layout(**query: str) -> html.Div:
                 ]),
                 dcc.Store(id=ids.OVERVIEW_MAP_CITY, data=None),
                 dcc.Loading(
-                    dcc.Graph(id=ids.OVERVIEW_MAP, config=DISTRICT_MAP_GRAPH_CONFIG, className="district-map"),
+                    dcc.Graph(id=ids.OVERVIEW_MAP, config=MAP_CONFIG, className="district-map"),
                     delay_show=LOADING_DELAY_MS,
                     target_components={ids.OVERVIEW_MAP: "figure"},
                 ),
@@ -162,7 +164,7 @@ def show_results(state: dict | None, hour: int | None) -> dict[str, Any]:
     try:
         result = simulation(state)
     except KizunaInputError as error:
-        banner = html.Div(problem_list(error.problems), className="error-banner", role="alert")
+        banner = html.Div(problem_items(TEXT["error.heading"], error.problems), className="error-banner", role="alert")
         return {**dict.fromkeys(RESULT_OUTPUTS, no_update), "kpis": banner, "facilities": []}
     last = len(result.index) - 1
     return {

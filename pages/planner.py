@@ -13,10 +13,12 @@ import dash
 from dash import Input, Output, callback, dcc, html, no_update
 
 from components import ids
+from components.banners import problem_items
 from components.kpi_cards import kpi_card_row
 from components.page_link import PageControls, open_page, page_stores, register_page_callback, state_store_id
 from components.results_cache import simulation
-from components.scenario_controls import PLANNER_NAMES, error_banner, planner_controls, problem_list, scenario_header
+from components.scenario_controls import PLANNER_NAMES, error_banner, planner_controls, scenario_header
+from presentation.chart_config import chart_config
 from presentation.figures import households_figure, supply_figure
 from presentation.kpi_content import kpi_cards
 from presentation.text import TEXT
@@ -34,7 +36,7 @@ dash.register_page(
     order=2,
 )
 
-CHART_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["sendChartToCloud", "select2d", "lasso2d"]}
+CHART_CONFIG = chart_config("kizuna-planner")
 
 
 def layout(**query: str) -> html.Div:
@@ -91,7 +93,7 @@ def show_results(state: dict | None) -> dict[str, Any]:
     try:
         result = simulation(state)
     except KizunaInputError as error:
-        banner = html.Div(problem_list(error.problems), className="error-banner", role="alert")
+        banner = html.Div(problem_items(TEXT["error.heading"], error.problems), className="error-banner", role="alert")
         return {**dict.fromkeys(RESULT_OUTPUTS, no_update), "kpis": banner}
     return {
         "summary": scenario_header(state),

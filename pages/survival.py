@@ -6,19 +6,19 @@ import dash
 from dash import Input, Output, State, callback, clientside_callback, dcc, html, no_update
 
 from components import ids
+from components.banners import problem_items
 from components.household_controls import (
     BANNER_STYLE,
     GRID_STYLE,
     REPLACE_URL_QUERY_JS,
     STACK_STYLE,
     HouseholdControlIds,
-    error_banner,
     household_controls,
     labelled,
     radio_group,
     register_essential_budget_toggle,
 )
-from presentation.archetypes import (
+from presentation.household_state import (
     SURVIVAL_HORIZONS_H,
     city_options,
     household_from_controls,
@@ -154,7 +154,7 @@ def _empty_figure() -> dict:
 
 def layout(**query: str) -> html.Div:
     setup, link_problems = setup_from_query(query)
-    link_banner = (html.Div(error_banner(TEXT["v2h.link_problems_title"], link_problems), role="alert",
+    link_banner = (html.Div(problem_items(TEXT["v2h.link_problems_title"], link_problems), role="alert",
                             className="error-banner", style=BANNER_STYLE) if link_problems else None)
     return html.Div(className="survival", children=[
         html.H1(TEXT["survival.title"], className="page-title"),
@@ -299,7 +299,7 @@ def run_sweep(set_progress, _n_clicks, *controls):
         set_progress(("2", str(PROGRESS_STAGES), TEXT["survival.stage_sweep"]))
         result = run_survival(inputs, setup.max_duration_h)
     except KizunaInputError as error:
-        banner = error_banner(TEXT["survival.error_title"], error.problems)
+        banner = problem_items(TEXT["survival.error_title"], error.problems)
         return (*([no_update] * 6), banner, False)
     set_progress(("3", str(PROGRESS_STAGES), TEXT["survival.stage_figures"]))
     city = load_city(setup.household.city_id)

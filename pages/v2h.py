@@ -9,18 +9,18 @@ import dash
 from dash import Input, Output, callback, clientside_callback, dcc, html, no_update
 
 from components import ids
+from components.banners import problem_items
 from components.household_controls import (
     BANNER_STYLE,
     GRID_STYLE,
     REPLACE_URL_QUERY_JS,
     STACK_STYLE,
     HouseholdControlIds,
-    error_banner,
     household_controls,
     labelled,
     register_essential_budget_toggle,
 )
-from presentation.archetypes import (
+from presentation.household_state import (
     V2H_HORIZONS_H,
     city_options,
     household_from_controls,
@@ -133,7 +133,7 @@ def _results() -> html.Div:
 
 def layout(**query: str) -> html.Div:
     household, link_problems = household_from_query(query)
-    link_banner = (html.Div(error_banner(TEXT["v2h.link_problems_title"], link_problems), role="alert",
+    link_banner = (html.Div(problem_items(TEXT["v2h.link_problems_title"], link_problems), role="alert",
                             className="error-banner", style=BANNER_STYLE) if link_problems else None)
     return html.Div(className="v2h", children=[
         html.H1(TEXT["v2h.title"], className="page-title"),
@@ -205,7 +205,7 @@ def update_estimate(city_id, vehicle_id, soc_percent, reserve_percent, v2h_kw, l
         )
         backup = household_backup(household)
     except KizunaInputError as error:
-        banner = error_banner(TEXT["v2h.error_title"], error.problems)
+        banner = problem_items(TEXT["v2h.error_title"], error.problems)
         return (*([no_update] * 7), banner, False, no_update)
     hours, days = backup_headline(backup)
     city = backup.city

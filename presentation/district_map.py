@@ -21,25 +21,6 @@ SEQUENTIAL_COLORSCALE: list[list[float | str]] = [
 ]
 MAP_HEIGHT_PX = 640
 FONT_FAMILY = 'system-ui, -apple-system, "Segoe UI", Roboto, "Noto Sans", "Noto Sans CJK JP", Arial, sans-serif'
-#: ``dcc.Graph(config=...)`` for a district map: a PNG download and nothing that pans, zooms or
-#: uploads (Plotly's "Share chart" button sends the data to Plotly Cloud).
-DISTRICT_MAP_GRAPH_CONFIG = {
-    "displaylogo": False,
-    "scrollZoom": False,
-    "modeBarButtonsToRemove": [
-        "sendChartToCloud",
-        "select2d",
-        "lasso2d",
-        "pan2d",
-        "zoomInGeo",
-        "zoomOutGeo",
-        "resetGeo",
-        "hoverClosestGeo",
-    ],
-    "toImageButtonOptions": {"format": "png", "scale": 2},
-}
-
-
 def district_choropleth(
     geojson: dict,
     values: pd.Series,

@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
+from presentation.chart_config import chart_config
 from presentation.district_map import FONT_FAMILY, SEQUENTIAL_COLORSCALE
 from presentation.text import TEXT
 from resilience.survival import (
@@ -27,11 +28,7 @@ PROBABILITY_HEIGHT_PX = 360
 HEATMAP_HEIGHT_PX = 420
 LINE_COLOR = "#2b7a78"
 MARKER_COLOR = "#c8473f"
-GRAPH_CONFIG = {
-    "displaylogo": False,
-    "modeBarButtonsToRemove": ["sendChartToCloud", "select2d", "lasso2d"],
-    "toImageButtonOptions": {"format": "png", "scale": 2, "filename": "kizuna-survival"},
-}
+GRAPH_CONFIG = chart_config("kizuna-survival")
 MONTHS = 12
 
 

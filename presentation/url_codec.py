@@ -18,7 +18,7 @@ and a form report the same rules with the same words.
 
 Parameters of the scenario pages are in :class:`ScenarioLink`; those of the V2H and
 Survival pages are built from their parameter tables with :func:`record_link`
-(:mod:`presentation.archetypes`).
+(:mod:`presentation.household_state`).
 """
 
 from __future__ import annotations

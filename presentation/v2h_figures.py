@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from presentation.chart_config import chart_config
 from presentation.district_map import FONT_FAMILY
 from presentation.text import TEXT
 from resilience.v2h import (
@@ -28,12 +29,7 @@ from resilience.v2h import (
 from resilience.vehicles import PhevEngine, phev_engine
 
 GRAPH_HEIGHT_PX = 400
-#: ``dcc.Graph(config=...)`` for the analysis charts: a PNG download, no Plotly Cloud button.
-GRAPH_CONFIG = {
-    "displaylogo": False,
-    "modeBarButtonsToRemove": ["sendChartToCloud", "select2d", "lasso2d"],
-    "toImageButtonOptions": {"format": "png", "scale": 2, "filename": "kizuna-v2h-backup"},
-}
+GRAPH_CONFIG = chart_config("kizuna-v2h-backup")
 COLORS = {
     "pv": "#e0a526",
     "car": "#2b7a78",

@@ -10,7 +10,7 @@ import pytest
 from dash import no_update
 
 from components import ids
-from presentation.archetypes import setup_from_query, setup_query
+from presentation.household_state import setup_from_query, setup_query
 from presentation.survival_figures import heatmap_figure, month_hour_table, probability_figure, summary_text
 from presentation.text import TEXT
 from resilience.citydata import load_city

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 from components import ids
 from components.household_controls import disable_essential_budget, vehicle_options
-from presentation.archetypes import household_from_query, household_query
+from presentation.household_state import household_from_query, household_query
 from presentation.text import TEXT
 from presentation.v2h_figures import backup_figure, claim_comparison
 from resilience.citydata import load_city

@@ -142,6 +142,7 @@ def test_kpi_cards_and_compare_rows_say_words_not_nan(name):
         assert not bad_words(text for row in rows for text in (row.label, *row.values, *row.deltas))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", SCENARIOS)
 def test_overview_planner_and_compare_outputs_say_words_not_nan(pages, name):
     state = SCENARIOS[name]

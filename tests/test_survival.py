@@ -229,6 +229,7 @@ ORACLE_CASES = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("case", ORACLE_CASES, ids=list(ORACLE_CASES))
 @pytest.mark.parametrize("seed", [7, 2026])
 def test_agrees_with_the_python_reference_at_every_start(case, seed):
@@ -331,6 +332,7 @@ def sweep(**kwargs) -> np.ndarray:
     return sweep_of(**kwargs).hours_survived
 
 
+@pytest.mark.slow
 @PROPERTY_SETTINGS
 @given(systems())
 def test_agrees_with_the_python_reference_for_any_system(system):

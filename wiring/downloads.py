@@ -27,6 +27,7 @@ import pandas as pd
 from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from components import ids
+from components.banners import problem_items
 from components.results_cache import simulation
 from components.url_state import link_states, scenario_page_href
 from presentation.scenario_state import state_scenario
@@ -56,33 +57,7 @@ SWEEP_DOWNLOADS: dict[str, str] = {ids.SURVIVAL_DOWNLOAD_STARTS: "starts", ids.S
 V2H_HOURLY_COLUMNS = {"soc": "soc_fraction"}
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
-# Buttons and the bar share the look of assets/dashboard.css (.button, .text-input …); only layout is set here.
-SMALL_BUTTON_STYLE = {"minHeight": "2rem", "padding": "0.25rem 0.75rem", "fontSize": "0.85rem"}
-BAR_STYLE = {
-    "display": "flex", "alignItems": "center", "gap": "0.6rem", "flexWrap": "wrap",
-    "padding": "0.45rem max(1.5rem, calc((100vw - var(--content-width)) / 2))",
-    "background": "var(--color-surface)", "borderBottom": "1px solid var(--color-border)", "fontSize": "0.88rem",
-}
-BAR_SCENARIO_STYLE = {"flex": "1 1 18rem", "minWidth": 0, "overflow": "hidden", "textOverflow": "ellipsis",
-                      "whiteSpace": "nowrap", "color": "var(--color-muted)"}
-MENU_STYLE = {"position": "relative"}
-SUMMARY_STYLE = {**SMALL_BUTTON_STYLE, "listStyle": "none", "cursor": "pointer", "userSelect": "none"}
-PANEL_STYLE = {
-    "position": "absolute", "right": 0, "top": "calc(100% + 0.4rem)", "zIndex": 1000, "width": "min(34rem, 92vw)",
-    "padding": "0.9rem 1rem", "background": "var(--color-surface)", "border": "1px solid var(--color-border)",
-    "borderRadius": "var(--radius)", "boxShadow": "0 6px 24px rgba(31, 35, 40, 0.18)",
-}
-GROUP_STYLE = {"display": "grid", "gridTemplateColumns": "3.6rem minmax(0, 1fr)", "gap": "0.4rem",
-               "alignItems": "baseline", "margin": "0 0 0.6rem"}
-GROUP_LABEL_STYLE = {"fontSize": "0.8rem", "fontWeight": 700, "color": "var(--color-muted)"}
-GROUP_BUTTONS_STYLE = {"display": "flex", "flexWrap": "wrap", "gap": "0.4rem"}
-#: A pressed button while its file is being made (the stylesheet has no disabled look for .button).
-BUSY_BUTTON_STYLE = {**SMALL_BUTTON_STYLE, "opacity": 0.45, "cursor": "progress"}
-STATUS_STYLE = {"minHeight": "1.6rem"}
-PAGE_ROW_STYLE = {"display": "flex", "flexWrap": "wrap", "gap": "0.5rem", "alignItems": "center",
-                  "marginTop": "0.75rem", "fontSize": "0.88rem"}
-PAGE_ROW_LABEL_STYLE = {"fontWeight": 600}
-PAGE_STATUS_STYLE = {"color": "#82071e"}
+# Every look of the bar, the menu and the page rows is a class of assets/dashboard.css (.download-…).
 
 
 # --------------------------------------------------------------------------------------------
@@ -256,20 +231,23 @@ def sweep_download(table: str, setup: Mapping[str, Any]) -> dict[str, Any]:
 # --------------------------------------------------------------------------------------------
 
 
+def _button_class(primary: bool) -> str:
+    return "button button-compact" if primary else "button button-secondary button-compact"
+
+
 def _button(text_key: str, component_id: str, *, primary: bool = False) -> html.Button:
-    return html.Button(TEXT[text_key], id=component_id, type="button", n_clicks=0, style=SMALL_BUTTON_STYLE,
-                       className="button" if primary else "button button-secondary")
+    return html.Button(TEXT[text_key], id=component_id, type="button", n_clicks=0, className=_button_class(primary))
 
 
 def _group(label_key: str, buttons: list[html.Button]) -> html.Div:
-    return html.Div(style=GROUP_STYLE, role="group", **{"aria-label": TEXT[label_key]},
-                    children=[html.Span(TEXT[label_key], style=GROUP_LABEL_STYLE),
-                              html.Div(buttons, style=GROUP_BUTTONS_STYLE)])
+    return html.Div(className="download-group", role="group", **{"aria-label": TEXT[label_key]},
+                    children=[html.Span(TEXT[label_key], className="download-group-label"),
+                              html.Div(buttons, className="download-group-buttons")])
 
 
 def download_bar() -> html.Div:
     """The bar under the top bar: which scenario, the "Download" menu, "Save scenario" and "Load scenario"."""
-    panel = html.Div(style=PANEL_STYLE, children=[
+    panel = html.Div(className="download-panel", children=[
         html.Div(className="field", children=[
             html.Label(TEXT["download.prepared_by"], htmlFor=ids.DOWNLOAD_PREPARED_BY, className="field-label"),
             dcc.Input(id=ids.DOWNLOAD_PREPARED_BY, type="text", value="", maxLength=PREPARED_BY_MAX_CHARS,
@@ -283,27 +261,27 @@ def download_bar() -> html.Div:
                                        _button("download.csv_city", ids.DOWNLOAD_CSV_CITY),
                                        _button("download.xlsx", ids.DOWNLOAD_XLSX)]),
         dcc.Loading(
-            html.Div(dcc.Download(id=ids.DOWNLOAD_FILE), style=STATUS_STYLE),
+            html.Div(dcc.Download(id=ids.DOWNLOAD_FILE), className="download-status"),
             target_components={ids.DOWNLOAD_FILE: "data"},
             custom_spinner=html.Span(
-                [html.Progress(style={"width": "7rem", "verticalAlign": "middle", "marginRight": "0.5rem"}),
+                [html.Progress(className="download-progress"),
                  TEXT["download.preparing"]],
-                role="status", style={"fontSize": "0.85rem", "color": "var(--color-accent-strong)"}),
+                role="status", className="download-preparing"),
             delay_show=150, show_initially=False,
         ),
-        html.P(TEXT["download.hint"], className="field-hint", style={"margin": 0}),
+        html.P(TEXT["download.hint"], className="field-hint download-hint"),
     ])
-    return html.Div(id=ids.DOWNLOAD_BAR, style=BAR_STYLE, children=[
-        html.Span(id=ids.DOWNLOAD_SCENARIO, style=BAR_SCENARIO_STYLE),
-        html.Details(id=ids.DOWNLOAD_MENU, style=MENU_STYLE, children=[
-            html.Summary(TEXT["download.menu"], className="button", style=SUMMARY_STYLE),
+    return html.Div(id=ids.DOWNLOAD_BAR, className="download-bar", children=[
+        html.Span(id=ids.DOWNLOAD_SCENARIO, className="download-bar-scenario"),
+        html.Details(id=ids.DOWNLOAD_MENU, className="download-menu", children=[
+            html.Summary(TEXT["download.menu"], className="button button-compact download-menu-button"),
             panel,
         ]),
         _button("scenario_file.save", ids.SCENARIO_FILE_SAVE),
         dcc.Download(id=ids.SCENARIO_FILE_DOWNLOAD),
         dcc.Upload(
             id=ids.SCENARIO_FILE_LOAD, accept=".json,application/json", multiple=False,
-            className="button button-secondary", style=SMALL_BUTTON_STYLE,
+            className=_button_class(primary=False),
             children=html.Span(TEXT["scenario_file.load"], title=TEXT["scenario_file.load_hint"]),
         ),
     ])
@@ -311,11 +289,11 @@ def download_bar() -> html.Div:
 
 def survival_downloads() -> html.Div:
     """The Survival page's row of sweep downloads (hours per start, probability curve) and what it needs."""
-    return html.Div(style=PAGE_ROW_STYLE, children=[
-        html.Span(TEXT["download.survival_label"], style=PAGE_ROW_LABEL_STYLE),
+    return html.Div(className="page-downloads", children=[
+        html.Span(TEXT["download.survival_label"], className="page-downloads-label"),
         _button("download.survival_starts", ids.SURVIVAL_DOWNLOAD_STARTS),
         _button("download.survival_curve", ids.SURVIVAL_DOWNLOAD_CURVE),
-        html.Span(id=ids.SURVIVAL_DOWNLOAD_STATUS, role="status", style=PAGE_STATUS_STYLE),
+        html.Span(id=ids.SURVIVAL_DOWNLOAD_STATUS, role="status", className="page-downloads-status"),
         dcc.Download(id=ids.SURVIVAL_DOWNLOAD_FILE),
         dcc.Store(id=ids.SURVIVAL_SWEPT),
     ])
@@ -323,21 +301,12 @@ def survival_downloads() -> html.Div:
 
 def v2h_downloads() -> html.Div:
     """The V2H page's download of the household's hourly table."""
-    return html.Div(style=PAGE_ROW_STYLE, children=[
-        html.Span(TEXT["download.v2h_label"], style=PAGE_ROW_LABEL_STYLE),
+    return html.Div(className="page-downloads", children=[
+        html.Span(TEXT["download.v2h_label"], className="page-downloads-label"),
         _button("download.v2h_hourly", ids.V2H_DOWNLOAD_HOURLY),
-        html.Span(id=ids.V2H_DOWNLOAD_STATUS, role="status", style=PAGE_STATUS_STYLE),
+        html.Span(id=ids.V2H_DOWNLOAD_STATUS, role="status", className="page-downloads-status"),
         dcc.Download(id=ids.V2H_DOWNLOAD_FILE),
     ])
-
-
-def _banner(heading: str, problems: list[str]) -> list:
-    return [html.Strong(heading), html.Ul([html.Li(problem) for problem in problems])]
-
-
-# --------------------------------------------------------------------------------------------
-# Callbacks
-# --------------------------------------------------------------------------------------------
 
 
 def show_scenario(state: dict | None) -> tuple:
@@ -365,7 +334,7 @@ def download_for_scenario(*args: Any) -> tuple:
     try:
         return scenario_download(kind, state, prepared_by or ""), no_update, no_update
     except KizunaInputError as error:
-        return no_update, _banner(TEXT["download.error_heading"], error.problems), False
+        return no_update, problem_items(TEXT["download.error_heading"], error.problems), False
 
 
 def save_scenario_file(n_clicks: int | None, state: dict | None) -> tuple:
@@ -375,7 +344,7 @@ def save_scenario_file(n_clicks: int | None, state: dict | None) -> tuple:
     try:
         return scenario_file_download(state), no_update, no_update
     except KizunaInputError as error:
-        return no_update, _banner(TEXT["download.error_heading"], error.problems), False
+        return no_update, problem_items(TEXT["download.error_heading"], error.problems), False
 
 
 def load_scenario_file(contents: str | None, filename: str | None, state: dict | None) -> tuple:
@@ -394,7 +363,7 @@ def load_scenario_file(contents: str | None, filename: str | None, state: dict |
         new_state = state_from_upload(contents)
     except KizunaInputError as error:
         heading = TEXT["scenario_file.load_error"].format(filename=filename or TEXT["scenario_file.unnamed"])
-        return no_update, _banner(heading, error.problems), False, None
+        return no_update, problem_items(heading, error.problems), False, None
     return (no_update if new_state == state else new_state), [], True, None
 
 
@@ -470,8 +439,7 @@ def register_callbacks(app: Dash) -> None:
         *[Input(button, "n_clicks") for button in buttons],
         State(ids.NAV_OVERVIEW, "href"),
         State(ids.DOWNLOAD_PREPARED_BY, "value"),
-        running=[(Output(button, "disabled"), True, False) for button in buttons]
-        + [(Output(button, "style"), BUSY_BUTTON_STYLE, SMALL_BUTTON_STYLE) for button in buttons],
+        running=[(Output(button, "disabled"), True, False) for button in buttons],
         prevent_initial_call=True,
     )(download_carried_scenario)
     app.callback(
