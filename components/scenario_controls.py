@@ -20,6 +20,7 @@ from dash import dcc, html
 from components import ids
 from components.banners import problem_items
 from presentation.hit_area import default_area_hint, district_options
+from presentation.household_state import city_options
 from presentation.scenario_state import (
     CITY,
     CUSTOM_OUTAGE,
@@ -51,7 +52,6 @@ from presentation.scenario_state import (
 )
 from presentation.scenario_text import header_lines
 from presentation.text import TEXT
-from resilience.citydata import list_cities, load_city
 from resilience.scenarios import PRESETS
 
 #: The names of the city and outage pickers (Overview, Compare).
@@ -65,7 +65,7 @@ PLANNER_NAMES: tuple[str, ...] = (
 __all__ = ["CITY", "CUSTOM_OUTAGE", "CUSTOM_RESTORATION", "DIESEL_MULTIPLIER", "DISTRICTS", "DURATION",
            "ESSENTIAL", "EV_MULTIPLIER", "LOAD_MODE", "PETROL_RATION", "PICKER_NAMES", "PLANNER_NAMES", "PRESET",
            "PRIORITY_RESTORATION", "PV_MULTIPLIER", "RESERVE", "RESUPPLY_DELAY", "START_DATE", "START_HOUR",
-           "V2H_ADOPTION", "V2H_ADOPTION_SHARE", "V2H_INSTALLED", "V2H_MODE", "WEATHER", "city_options",
+           "V2H_ADOPTION", "V2H_ADOPTION_SHARE", "V2H_INSTALLED", "V2H_MODE", "WEATHER",
            "control_id", "control_values", "default_state", "disabled_controls", "districts_field",
            "dropdown_labels", "error_banner", "planner_controls", "preset_options",
            "scenario_header", "scenario_picker"]
@@ -85,11 +85,6 @@ def scenario_header(state: Mapping[str, Any], *, notes: bool = False) -> list[ht
 def control_id(page: str, name: str) -> dict[str, str]:
     """Pattern-matching id of control ``name`` on ``page``."""
     return {"type": ids.SCENARIO_CONTROL, "page": page, "name": name}
-
-
-def city_options() -> list[dict[str, str]]:
-    """Dropdown options for the bundled cities, labelled with their display names."""
-    return [{"label": load_city(city_id).name, "value": city_id} for city_id in list_cities()]
 
 
 def preset_options() -> list[dict[str, str]]:

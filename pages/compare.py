@@ -27,14 +27,13 @@ from components.results_cache import simulation
 from components.scenario_controls import PICKER_NAMES, error_banner, scenario_header, scenario_picker
 from presentation.chart_config import chart_config
 from presentation.compare_variants import COMPARE_VARIANTS, NO_VARIANT, apply_variant
-from presentation.figures import KWH_PER_MWH, comparison_figure, critical_unserved_kwh
+from presentation.figures import comparison_figures
 from presentation.kpi_content import ComparisonRow, kpi_comparison_rows
 from presentation.text import TEXT
 from resilience.errors import KizunaInputError
 
 PAGE = ids.PAGE_COMPARE
 LOADING_DELAY_MS = 300
-LITRES_PER_THOUSAND = 1000.0
 VERDICT_CLASSES = {1: "delta delta-better", -1: "delta delta-worse", 0: "delta"}
 
 dash.register_page(
@@ -120,39 +119,27 @@ def show_comparison(state: dict | None, view: dict | None) -> dict[str, Any]:
     """The table of differences and the four charts for A and the chosen what-ifs."""
     if state is None or view is None:
         return dict.fromkeys(RESULT_OUTPUTS, no_update)
-    labels = [TEXT["compare.scenario_a"]]
-    states = [state]
+    labels, letters, states = [TEXT["compare.scenario_a"]], [], [state]
     try:
-        for key, variant_id in zip(("compare.scenario_b", "compare.scenario_c"), view["compare"], strict=True):
+        for letter, variant_id in zip(("b", "c"), view["compare"], strict=True):
             if variant_id == NO_VARIANT:
                 continue
-            labels.append(TEXT[key].format(variant=TEXT[COMPARE_VARIANTS[variant_id].label_key]))
+            labels.append(TEXT[f"compare.scenario_{letter}"].format(variant=TEXT[COMPARE_VARIANTS[variant_id].label_key]))
+            letters.append(TEXT[f"compare.letter_{letter}"])
             states.append({"city": state["city"], "scenario": apply_variant(state["scenario"], variant_id)})
         results = [simulation(s) for s in states]
     except KizunaInputError as error:
         banner = problem_items(TEXT["error.heading"], error.problems)
         return {**dict.fromkeys(RESULT_OUTPUTS, no_update), "error": banner, "error_hidden": False}
 
-    hourly = [r.city_hourly for r in results]
-    figures = [
-        comparison_figure({lab: h["households_without_power"] for lab, h in zip(labels, hourly, strict=True)},
-                          y_title=TEXT["chart.households"]),
-        comparison_figure(
-            {lab: critical_unserved_kwh(r) / KWH_PER_MWH for lab, r in zip(labels, results, strict=True)},
-            y_title=TEXT["chart.mw"], number_format=",.2f"),
-        comparison_figure(
-            {lab: h["diesel_litres"] / LITRES_PER_THOUSAND for lab, h in zip(labels, hourly, strict=True)},
-            y_title=TEXT["chart.thousand_litres"], number_format=",.1f"),
-        comparison_figure({lab: h["v2h_kwh"] / KWH_PER_MWH for lab, h in zip(labels, hourly, strict=True)},
-                          y_title=TEXT["chart.mw"], number_format=",.3f"),
-    ]
+    figures = comparison_figures(labels, results)
     charts = {graph_id: figure for (graph_id, _), figure in zip(CHARTS, figures, strict=True)}
-    return {"summary": scenario_header(state), "table": _table(labels, kpi_comparison_rows(results)), **charts,
+    return {"summary": scenario_header(state), "table": _table(labels, letters, kpi_comparison_rows(results)), **charts,
             "error": [], "error_hidden": True}
 
 
-def _table(labels: list[str], rows: list[ComparisonRow]) -> html.Table:
-    deltas = [TEXT["compare.col_delta"].format(b=label.split(" ")[0]) for label in labels[1:]]
+def _table(labels: list[str], letters: list[str], rows: list[ComparisonRow]) -> html.Table:
+    deltas = [TEXT["compare.col_delta"].format(b=letter) for letter in letters]
     header = [TEXT["compare.kpi"], *labels, *deltas]
     return html.Table(className="compare-table", children=[
         html.Thead(html.Tr([html.Th(cell, scope="col") for cell in header])),

@@ -6,7 +6,7 @@ none computes physics. Times are shown as the city's local wall clock.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -19,6 +19,7 @@ from presentation.text import TEXT
 from resilience.citysim import Result
 
 KWH_PER_MWH = 1000.0
+LITRES_PER_THOUSAND = 1000.0
 MS_PER_DAY = 86_400_000
 CHART_HEIGHT_PX = 420
 SMALL_CHART_HEIGHT_PX = 300
@@ -250,6 +251,27 @@ def comparison_figure(series: Mapping[str, pd.Series], *, y_title: str, number_f
     fig.update_yaxes(title_text=y_title, rangemode="tozero")
     _style(fig, SMALL_CHART_HEIGHT_PX)
     return fig
+
+
+def comparison_figures(labels: Sequence[str], results: Sequence[Result]) -> list[go.Figure]:
+    """The Compare page's four charts of the same scenarios, in display units.
+
+    Households without power; critical facilities' unmet energy per hour [MWh/h, shown as MW]; diesel held
+    at the sites [thousand litres]; V2H energy served per hour [MW].
+    """
+    hourly = [result.city_hourly for result in results]
+    return [
+        comparison_figure({label: h["households_without_power"] for label, h in zip(labels, hourly, strict=True)},
+                          y_title=TEXT["chart.households"]),
+        comparison_figure({label: critical_unserved_kwh(r) / KWH_PER_MWH for label, r in zip(labels, results,
+                                                                                              strict=True)},
+                          y_title=TEXT["chart.mw"], number_format=",.2f"),
+        comparison_figure({label: h["diesel_litres"] / LITRES_PER_THOUSAND for label, h in zip(labels, hourly,
+                                                                                                strict=True)},
+                          y_title=TEXT["chart.thousand_litres"], number_format=",.1f"),
+        comparison_figure({label: h["v2h_kwh"] / KWH_PER_MWH for label, h in zip(labels, hourly, strict=True)},
+                          y_title=TEXT["chart.mw"], number_format=",.3f"),
+    ]
 
 
 def _style(fig: go.Figure, height: int) -> None:

@@ -436,6 +436,8 @@ TEXT = MappingProxyType(
         "compare.label_c": "What-if C",
         "compare.scenario_a": "A · as planned",
         "compare.scenario_b": "B · {variant}",
+        "compare.letter_b": "B",
+        "compare.letter_c": "C",
         "compare.scenario_c": "C · {variant}",
         "compare.variant_none": "(none)",
         "compare.variant_v2h_10": "10 % V2H adoption",
