@@ -50,6 +50,7 @@ TEXT = MappingProxyType(
         "url.problem_unknown": "Link parameter {param} is not known and was ignored",
         "url.problem_start": "not a date and hour like 2011-03-11T14:00 ({reason})",
         "url.problem_number": "not a number",
+        "url.problem_finite": "not a finite number",
         "mark.hours": "{value:g} h",
         "mark.days": "{value:g} d",
         "mark.times": "×{value:g}",

@@ -24,6 +24,7 @@ Survival pages are built from their parameter tables with :func:`record_link`
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Annotated, Any
@@ -70,9 +71,12 @@ def _number(value: Any) -> Any:
     if text == "":
         return None
     try:
-        return float(text)
+        number = float(text)
     except ValueError:
         raise ValueError(TEXT["url.problem_number"]) from None
+    if not math.isfinite(number):  # "inf", "nan", "1e400" and 400-digit numbers
+        raise ValueError(TEXT["url.problem_finite"])
+    return number
 
 
 def _whole_number(value: Any) -> Any:

@@ -10,9 +10,9 @@ Defaults and their sources are listed in ``docs/model.md``.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from resilience.errors import KizunaInputError, Problem
 
@@ -56,6 +56,8 @@ _CONSTRAINT_TEXT = {
 
 
 def _describe(error: dict[str, Any]) -> str:
+    if error["type"] == "value_error" and "error" in (error.get("ctx") or {}):
+        return str(error["ctx"]["error"])  # a field validator's own sentence, without pydantic's "Value error, "
     template = _CONSTRAINT_TEXT.get(error["type"])
     if template is None:
         return error["msg"][0].lower() + error["msg"][1:]
@@ -135,7 +137,8 @@ class Record(BaseModel):
             missing = error["type"] == "missing"
             value = None if missing else error.get("input")
             rule = _describe(error)
-            message = f"{label}: {field} = {'missing' if missing else repr(value)}: {rule}"
+            shown = value.isoformat() if isinstance(value, dt.datetime) else value  # a date as people write it
+            message = f"{label}: {field} = {'missing' if missing else repr(shown)}: {rule}"
             details.append(Problem(record=label, field=field, value=value, rule=rule, message=message))
         return KizunaInputError([problem.message for problem in details], details)
 
@@ -311,6 +314,21 @@ class City(Record):
         raise KizunaInputError(f"city '{self.id}': no district '{district_id}'")
 
 
+#: Years an outage may start in: hourly time indexes of pandas cover them with a year-long run to spare.
+SUPPORTED_START_YEARS = (1900, 2100)
+
+
+def _start_in_supported_years(start: dt.datetime | None) -> dt.datetime | None:
+    first, last = SUPPORTED_START_YEARS
+    if start is not None and not first <= start.year <= last:
+        raise ValueError(f"must be in the years {first}–{last}")
+    return start
+
+
+#: A local outage start, or None for the preset's (checked against :data:`SUPPORTED_START_YEARS`).
+OutageStart = Annotated[dt.datetime | None, AfterValidator(_start_in_supported_years)]
+
+
 class Scenario(Record):
     """One outage 'what if': the preset and every planner override.
 
@@ -318,7 +336,7 @@ class Scenario(Record):
     """
 
     preset: PresetId = "tohoku-2011"
-    start: dt.datetime | None = Field(default=None, description="local start (naive, in the city's time zone)")
+    start: OutageStart = Field(default=None, description="local start (naive, in the city's time zone)")
     duration_h: int = Field(default=168, ge=1, le=8760)
     custom_outage_h: float = Field(default=24.0, ge=0, description="custom preset: full outage length, h")
     custom_restoration_h: float = Field(default=12.0, ge=0, description="custom preset: linear restoration, h")
@@ -382,7 +400,7 @@ class Household(Record):
                     "PHEV without one or a bare battery_kwh, 0 for a BEV)",
     )
     weather: Weather = "typical"
-    start: dt.datetime | None = Field(default=None, description="outage start; None = the country's first preset")
+    start: OutageStart = Field(default=None, description="outage start; None = the country's first preset")
     duration_h: int = Field(default=336, ge=24, le=720, description="horizon of the V2H estimate")
 
     @model_validator(mode="after")

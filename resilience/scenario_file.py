@@ -47,7 +47,7 @@ from typing import Any
 
 from resilience.citydata import list_cities
 from resilience.errors import KizunaInputError
-from resilience.records import Scenario
+from resilience.records import SUPPORTED_START_YEARS, Scenario
 
 __all__ = [
     "FILE_LABEL",
@@ -72,7 +72,6 @@ OPTIONAL_KEYS = ("saved_with",)
 FILE_LABEL = "scenario file"
 #: First and last year a scenario may start in. The engine's hourly clock (pandas
 #: timestamps) ends in 1677 and 2262; this range keeps a full 8,760-hour run well inside.
-SUPPORTED_START_YEARS = (1900, 2100)
 
 
 def dumps(city_id: str, scenario: Scenario, *, saved_with: str | None = None) -> str:

@@ -98,6 +98,26 @@ def test_a_bad_link_lists_its_problems_in_the_page_banner(pages) -> None:
         assert by_id(pages[name].layout(), sc.error_banner_id(page)).hidden is True
 
 
+@pytest.mark.parametrize(("query", "fragment"), [
+    ({"h": "inf"}, "h=inf: not a finite number"),
+    ({"h": "-inf"}, "h=-inf: not a finite number"),
+    ({"pv": "1e400"}, "pv=1e400: not a finite number"),
+    ({"diesel": "9" * 5000}, "not a finite number"),
+    ({"outage": "nan"}, "outage=nan: not a finite number"),
+    ({"start": "9999-12-31T23:00"}, "start = '9999-12-31T23:00:00': must be in the years 1900–2100"),
+    ({"start": "0001-01-01T00:00"}, "must be in the years 1900–2100"),
+])
+def test_a_link_with_an_impossible_number_or_year_opens_the_page_with_a_banner(pages, query, fragment) -> None:
+    # Before: the layout raised (OverflowError, OutOfBoundsDatetime later) and the browser showed a blank page.
+    link = open_page(query)
+    assert link.state == default_state()
+    assert any(fragment in problem for problem in link.problems), link.problems
+    for name in ("overview", "planner", "compare", "about"):
+        page = ids.PAGE_ABOUT if name == "about" else getattr(ids, f"PAGE_{name.upper()}")
+        banner = by_id(pages[name].layout(**query), sc.error_banner_id(page))
+        assert banner.hidden is False and fragment in str(banner.children)
+
+
 def test_a_link_equal_to_the_defaults_is_written_back_unchanged() -> None:
     link = open_page("?city=saitama&preset=tohoku-2011")
     assert link.state == default_state("saitama")
