@@ -80,6 +80,26 @@ def browser_context_args(browser_context_args: dict) -> dict:
     return {**browser_context_args, "viewport": VIEWPORT}
 
 
+def _compile_the_engine() -> None:
+    """Run the engine's numba kernels once before any page is opened.
+
+    In a fresh clone numba has no disk cache yet, and the first page that simulates would spend its
+    wait compiling (several seconds on a loaded machine). The results are not kept: every test still
+    goes through the app's own cache.
+    """
+    import numpy as np
+
+    from resilience.citydata import load_city
+    from resilience.citysim import simulate
+    from resilience.records import Scenario
+    from resilience.survival import survival_sweep
+    from resilience.systems import BackupSystem
+
+    simulate(load_city("saitama"), Scenario(duration_h=24))
+    survival_sweep(np.full(8760, 10.0), np.zeros(8760), BackupSystem(battery_kwh=20.0, battery_kw=10.0),
+                   max_duration_h=24)
+
+
 @pytest.fixture(scope="session")
 def live_server() -> Iterator[str]:
     """Serve ``app.create_app()`` on a free port of 127.0.0.1 for the whole session; yields its base URL."""
@@ -87,6 +107,7 @@ def live_server() -> Iterator[str]:
 
     from app import create_app
 
+    _compile_the_engine()
     server = make_server(LOCAL_HOST, 0, create_app().server, threaded=True)
     thread = threading.Thread(target=server.serve_forever, name="kizuna-live-server", daemon=True)
     thread.start()

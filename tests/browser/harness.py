@@ -62,8 +62,12 @@ def save_screenshot(page: Page, name: str) -> Path:
     return path
 
 
-def wait_for_dash(page: Page, timeout_ms: float = 15_000) -> None:
-    """Wait until Dash's renderer has drawn the layout and no callback is running."""
+def wait_for_dash(page: Page, timeout_ms: float = 30_000) -> None:
+    """Wait until Dash's renderer has drawn the layout and no callback is running.
+
+    The limit only bounds a wait for a condition: a page's first callbacks (the Compare page runs
+    three scenarios) may take long on a loaded CI machine, and a correct page passes at once.
+    """
     page.wait_for_selector("#react-entry-point", state="attached", timeout=timeout_ms)
     page.wait_for_function(
         "() => document.querySelector('#_pages_content') !== null"
