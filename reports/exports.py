@@ -55,6 +55,11 @@ EMPTY_CELLS: dict[tuple[str, str], str] = {
     ("facility_summary", "own_tank_h"): "the facility has no generator",
 }
 _HEADER_FONT = Font(bold=True)
+#: A spreadsheet reads a cell that begins with one of these as a formula (``=HYPERLINK(…)``, ``+1+cmd|…``).
+#: Text cells of an export that begin with one are written with a leading apostrophe in CSV (shown as
+#: text by Excel and LibreOffice) and as plain text cells in the workbook: a facility or district name
+#: from an imported city can then never run as a formula on a council officer's machine.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 # --------------------------------------------------------------------------------------------
@@ -199,6 +204,33 @@ def scenario_parameters(city_id: str, scenario: Scenario, *, run_date: dt.dateti
 # --------------------------------------------------------------------------------------------
 
 
+def csv_text(frame: pd.DataFrame) -> str:
+    """A table as CSV text, the one way every export writes CSV.
+
+    Text cells that a spreadsheet would run as a formula (:data:`FORMULA_START`) get a
+    leading apostrophe; numbers are written unrounded.
+
+    Examples
+    --------
+    >>> print(csv_text(pd.DataFrame({"name": ["=HYPERLINK(1)", "Urawa"], "kw": [-5.0, 2.5]})), end="")
+    name,kw
+    '=HYPERLINK(1),-5.0
+    Urawa,2.5
+    """
+    return _formula_safe(frame).to_csv(index=False, lineterminator="\n")
+
+
+def _formula_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    text_columns = [name for name in frame.columns
+                    if frame[name].dtype == object or pd.api.types.is_string_dtype(frame[name].dtype)]
+    if not text_columns:
+        return frame
+    safe = frame.copy()
+    for name in text_columns:
+        safe[name] = safe[name].map(lambda v: "'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v)
+    return safe
+
+
 def hourly_csv(result: Result, table: HourlyTable = "districts") -> str:
     """An hourly table of a run as CSV text (see :func:`hourly_table`).
 
@@ -207,18 +239,18 @@ def hourly_csv(result: Result, table: HourlyTable = "districts") -> str:
     """
     frame = hourly_table(result, table).copy()
     frame["time"] = _iso_times(frame["time"])
-    return frame.to_csv(index=False, lineterminator="\n")
+    return csv_text(frame)
 
 
 def district_summary_csv(result: Result) -> str:
     """:func:`district_summary` as CSV text."""
-    return district_summary(result).to_csv(index=False, lineterminator="\n")
+    return csv_text(district_summary(result))
 
 
 def facility_summary_csv(result: Result) -> str:
     """``Result.facility_summary`` as CSV text (``first_shortfall_h`` empty where never short, ``own_tank_h``
     where the facility has no generator: :data:`EMPTY_CELLS`)."""
-    return result.facility_summary.to_csv(index=False, lineterminator="\n")
+    return csv_text(result.facility_summary)
 
 
 def survival_frame(sweep: SurvivalResult | Mapping[str, Any]) -> pd.DataFrame:
@@ -260,12 +292,12 @@ def survival_probability_frame(sweep: SurvivalResult | Mapping[str, Any]) -> pd.
 
 def survival_csv(sweep: SurvivalResult | Mapping[str, Any]) -> str:
     """:func:`survival_frame` as CSV text: one row per start hour (8,760 rows)."""
-    return survival_frame(sweep).to_csv(index=False, lineterminator="\n")
+    return csv_text(survival_frame(sweep))
 
 
 def survival_probability_csv(sweep: SurvivalResult | Mapping[str, Any]) -> str:
     """:func:`survival_probability_frame` as CSV text: the probability curve."""
-    return survival_probability_frame(sweep).to_csv(index=False, lineterminator="\n")
+    return csv_text(survival_probability_frame(sweep))
 
 
 def _sweep_hours(sweep: SurvivalResult | Mapping[str, Any]) -> tuple[np.ndarray, int]:
@@ -338,7 +370,7 @@ def workbook(result: Result, *, city_id: str | None = None, run_date: dt.datetim
         sheet.append(header)
         sheet.freeze_panes = "A2"
         for row in _excel_rows(frame):
-            sheet.append(row)
+            sheet.append([_excel_cell(sheet, value) for value in row])
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -360,6 +392,15 @@ def _excel_rows(frame: pd.DataFrame):
         values = frame[name].astype(object).to_numpy()
         columns.append([_excel_value(v) for v in values])
     return zip(*columns, strict=True) if columns else iter(())
+
+
+def _excel_cell(sheet: Any, value: Any) -> Any:
+    """Text that looks like a formula as a text cell (openpyxl would store ``=…`` as a formula)."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        cell = WriteOnlyCell(sheet, value=value)
+        cell.data_type = "s"
+        return cell
+    return value
 
 
 def _excel_value(value: Any) -> Any:

@@ -193,3 +193,38 @@ def test_probability_curve_counts_the_starts_that_survive(horizon, data):
     expected = [(hours >= k).sum() for k in range(1, horizon + 1)]
     assert frame["starts_surviving"].tolist() == expected
     assert (np.diff(frame["probability_fraction"].to_numpy()) <= 0).all()
+
+
+# --------------------------------------------------------------------------------------------
+# Formula injection: a name from an imported city never runs as a spreadsheet formula
+# --------------------------------------------------------------------------------------------
+
+HOSTILE_NAMES = ["=HYPERLINK(\"http://evil.example\",\"click\")", "+1+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A9)"]
+
+
+@pytest.fixture(scope="module")
+def hostile_run():
+    """Saitama with its first four facilities renamed to formulas, as an imported city could name them."""
+    city = load_city("saitama")
+    first = city.facilities[:len(HOSTILE_NAMES)]
+    renamed = [facility.model_copy(update={"name": name}) for facility, name in zip(first, HOSTILE_NAMES, strict=True)]
+    city = city.model_copy(update={"facilities": renamed + list(city.facilities[len(renamed):])})
+    return simulate(city, Scenario(duration_h=24))
+
+
+def test_csv_writes_formula_like_names_as_text(hostile_run):
+    frame = pd.read_csv(io.StringIO(exports.facility_summary_csv(hostile_run)))
+    assert {"'" + name for name in HOSTILE_NAMES} <= set(frame["name"])
+    # Numbers, negative ones included, are written as numbers.
+    numeric = hostile_run.facility_summary.select_dtypes("number").columns
+    assert all(pd.api.types.is_numeric_dtype(frame[column]) for column in numeric)
+
+
+def test_workbook_stores_formula_like_names_as_text_cells(hostile_run):
+    sheet = load_workbook(io.BytesIO(exports.workbook(hostile_run, run_date=RUN_DATE)))["facility_summary"]
+    header = [cell.value for cell in sheet[1]]
+    column = header.index("name") + 1
+    cells = [sheet.cell(row=row, column=column) for row in range(2, sheet.max_row + 1)]
+    cells = [cell for cell in cells if cell.value in HOSTILE_NAMES]
+    assert sorted(cell.value for cell in cells) == sorted(HOSTILE_NAMES)
+    assert {cell.data_type for cell in cells} == {"s"}
