@@ -36,7 +36,8 @@ from components import ids
 from components.background import background_callback_manager, worker_celery_app
 from components.url_state import SCENARIO_PAGE_PATHS
 from presentation.text import TEXT
-from presentation.url_codec import parse_query
+from presentation.url_codec import is_query, parse_query
+from wiring import callback_guard
 from wiring.downloads import download_bar
 from wiring.downloads import register_callbacks as register_download_callbacks
 
@@ -84,6 +85,7 @@ def create_app() -> Dash:
     app.layout = _layout
     _register_link_callbacks(app)
     register_download_callbacks(app)
+    callback_guard.install(app)
     return app
 
 
@@ -170,7 +172,7 @@ def carried_links(queries: list[str | None] | None, paths: Mapping[str, str],
         keeps its href (the last scenario; what it is now is sent again, so that what
         follows the links — the download bar — is told on the first page too).
     """
-    query = next((q for q in queries or () if q), None)
+    query = next((q for q in queries or () if is_query(q)), None)
     if query is None:
         return {link: (hrefs or {}).get(link) or path for link, path in paths.items()}
     city = parse_query(query).get("city")

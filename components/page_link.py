@@ -24,9 +24,18 @@ from components.banners import problem_items
 from components.scenario_controls import control_id, error_banner_id
 from components.url_state import COMPARE_PARAM, MAP_PARAM, decode_query, default_view, encode_query
 from presentation.hit_area import default_area_hint, district_options
-from presentation.scenario_state import CITY, DISABLEABLE, DISTRICTS, PRESET, change_controls, disabled_controls
+from presentation.scenario_state import (
+    CITY,
+    DISABLEABLE,
+    DISTRICTS,
+    PRESET,
+    change_controls,
+    checked_state,
+    disabled_controls,
+)
 from presentation.text import TEXT
 from resilience.citydata import list_cities, load_city
+from resilience.errors import KizunaInputError
 
 #: View-control name → where its value lives in the view state (key, position in a list or None).
 VIEW_SLOTS: dict[str, tuple[str, int | None]] = {ids.VIEW_MAP_METRIC: (MAP_PARAM, None),
@@ -192,6 +201,10 @@ def update_page(
     dict
         The named outputs of :func:`callback_args` (``no_update`` where nothing changes).
     """
+    try:
+        state = checked_state(state)
+    except KizunaInputError as error:
+        return _refused(controls, error)
     kind = trigger.get("type") if isinstance(trigger, dict) else None
     current = dict(values)
     whole = kind == ids.SCENARIO_WHOLE_CITY and bool(whole_city)
@@ -213,6 +226,18 @@ def update_page(
         outputs["disabled"] = {name: flags[name] for name in controls.disableable}
     if controls.full_form:
         outputs.update(_district_outputs(shown))
+    return outputs
+
+
+def _refused(controls: PageControls, error: KizunaInputError) -> dict[str, Any]:
+    """The outputs when the page's own state is not one: its problem in the banner, nothing else changes."""
+    outputs: dict[str, Any] = {"state": no_update, "query": no_update,
+                               "banner": problem_items(TEXT["error.heading"], error.problems), "banner_hidden": False,
+                               "values": dict.fromkeys(controls.names, no_update)}
+    if controls.disableable:
+        outputs["disabled"] = dict.fromkeys(controls.disableable, no_update)
+    if controls.full_form:
+        outputs.update({"districts": no_update, "hint": no_update})
     return outputs
 
 

@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from resilience.citydata import load_city
+from presentation.scenario_state import checked_state
+from resilience.citydata import load_bundled_city
 from resilience.citysim import Result, simulate
 from resilience.records import Scenario
 from resilience.result_cache import shared_result_cache
@@ -35,10 +36,12 @@ def simulation(state: Mapping[str, Any]) -> Result:
     Raises
     ------
     KizunaInputError
-        For an unknown city or a scenario the engine rejects.
+        For a state that is not one (:func:`presentation.scenario_state.checked_state`): a city that is
+        not bundled, a scenario the engine rejects.
     """
-    city = load_city(state["city"])
-    scenario = Scenario.from_dict(dict(state["scenario"]))
+    state = checked_state(state)
+    city = load_bundled_city(state["city"])
+    scenario = Scenario.from_dict(state["scenario"])
     # The key holds the city's data itself, so a city whose files changed is simulated again.
     return shared_result_cache().get_or_compute("simulate", {"city": city, "scenario": scenario},
                                                 lambda: simulate(city, scenario))

@@ -22,6 +22,7 @@ from urllib.parse import urlsplit
 
 from presentation.compare_variants import DEFAULT_COMPARE
 from presentation.figures import DEFAULT_MAP_METRIC
+from presentation.formatting import quoted
 from presentation.scenario_state import DEFAULT_CITY_ID, default_preset, preset_scenario
 from presentation.text import TEXT
 from presentation.url_codec import LinkReading, ScenarioLink, parameters, read_link, write_link
@@ -181,7 +182,7 @@ def _view(reading: LinkReading) -> tuple[dict[str, Any], list[str]]:
 
 
 def _problem(param: str, raw: str, message: str) -> str:
-    return TEXT["url.problem"].format(param=param, value=raw, problem=message)
+    return TEXT["url.problem"].format(param=param, value=quoted(raw), problem=message)
 
 
 def link_states(href: str | None) -> DecodedQuery:

@@ -12,9 +12,11 @@ from dash import Input, Output, callback, dcc, html, no_update
 from components import ids
 from components.page_link import open_page, page_stores, state_store_id
 from components.scenario_controls import error_banner
+from presentation.scenario_state import checked_state
 from presentation.text import TEXT
 from reports.sources import SOURCES_DOC
 from resilience.citydata import load_city, load_provenance
+from resilience.errors import KizunaInputError
 from resilience.vehicles import ATTRIBUTION
 
 MODEL_DOC = Path(__file__).resolve().parent.parent / "docs" / "model.md"
@@ -134,6 +136,10 @@ def show_provenance(state: dict | None) -> dict:
     """Which values of the page's city are sourced and which estimated."""
     if state is None:
         return {"title": no_update, "summary": no_update, "rows": no_update}
+    try:
+        state = checked_state(state)
+    except KizunaInputError as error:
+        return {"title": TEXT["error.heading"], "summary": " ".join(error.problems), "rows": []}
     rows = provenance_rows(state["city"])
     sourced = sum(row["status"] == "sourced" for row in rows)
     summary = TEXT["about.provenance_summary"].format(sourced=sourced, estimated=len(rows) - sourced, total=len(rows))

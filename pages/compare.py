@@ -29,6 +29,7 @@ from presentation.chart_config import chart_config
 from presentation.compare_variants import COMPARE_VARIANTS, NO_VARIANT, apply_variant
 from presentation.figures import comparison_figures
 from presentation.kpi_content import ComparisonRow, kpi_comparison_rows
+from presentation.scenario_state import checked_state
 from presentation.text import TEXT
 from resilience.errors import KizunaInputError
 
@@ -119,8 +120,9 @@ def show_comparison(state: dict | None, view: dict | None) -> dict[str, Any]:
     """The table of differences and the four charts for A and the chosen what-ifs."""
     if state is None or view is None:
         return dict.fromkeys(RESULT_OUTPUTS, no_update)
-    labels, letters, states = [TEXT["compare.scenario_a"]], [], [state]
     try:
+        state = checked_state(state)
+        labels, letters, states = [TEXT["compare.scenario_a"]], [], [state]
         for letter, variant_id in zip(("b", "c"), view["compare"], strict=True):
             if variant_id == NO_VARIANT:
                 continue

@@ -35,6 +35,7 @@ from presentation.facility_rows import facility_rows
 from presentation.figures import MAP_METRICS, district_map_figure, supply_figure
 from presentation.kpi_content import kpi_cards
 from presentation.text import TEXT
+from presentation.url_codec import is_query
 from resilience.citydata import load_districts_geojson
 from resilience.errors import KizunaInputError
 
@@ -133,7 +134,7 @@ register_page_callback(PageControls(PAGE, PICKER_NAMES, view_names=(ids.VIEW_MAP
 )
 def planner_link(query: str | None) -> dict[str, str]:
     """The "Open the planner" button carries the page's scenario, like the top bar."""
-    return {"href": "/planner" + (query or "")}
+    return {"href": "/planner" + (query if is_query(query) else "")}
 
 
 RESULT_OUTPUTS = {

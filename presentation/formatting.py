@@ -53,6 +53,22 @@ def duration(hours_total: int) -> str:
     return f"{n_days:,} day{'s' if n_days != 1 else ''} ({hours_total:,} h)"
 
 
+#: Longest piece of someone else's text (a link's value, a file's field) a message repeats.
+QUOTED_CHARS = 40
+
+
+def quoted(value: object) -> str:
+    """A value as a message repeats it: at most :data:`QUOTED_CHARS` characters.
+
+    >>> quoted("9" * 5000)
+    '999999999999999999999999999999999999999… (5,000 characters)'
+    """
+    text = str(value)
+    if len(text) <= QUOTED_CHARS:
+        return text
+    return f"{text[:QUOTED_CHARS - 1]}… ({len(text):,} characters)"
+
+
 def cell(value: float | None, digits: int = 0, missing: str = "–") -> str:
     """A table cell: the number with ``digits`` decimals, ``missing`` for None or NaN."""
     if value is None or (isinstance(value, float) and math.isnan(value)):

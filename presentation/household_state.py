@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from presentation.formatting import quoted
 from presentation.text import TEXT
 from presentation.url_codec import LinkModel, parameters, read_link, record_link, write_link
 from resilience.citydata import list_cities, load_city
@@ -159,7 +160,7 @@ def _known_facility(fields: dict[str, Any], city_id: str) -> tuple[dict[str, Any
 
 
 def _link_problem(param: str, value: Any, problem: str) -> str:
-    return TEXT["household.link_problem"].format(param=param, value=value, problem=problem)
+    return TEXT["household.link_problem"].format(param=param, value=quoted(value), problem=problem)
 
 
 def household_from_query(query: str | dict[str, str] | None) -> tuple[Household, list[str]]:

@@ -19,7 +19,7 @@ from typing import Any
 
 from presentation.hit_area import chosen_districts
 from presentation.text import TEXT
-from resilience.citydata import list_cities, load_city
+from resilience.citydata import bundled_city_id, list_cities, load_city
 from resilience.errors import KizunaInputError, Problem
 from resilience.records import PRESET_IDS, City, Scenario
 from resilience.scenarios import PRESETS
@@ -116,6 +116,24 @@ def preset_scenario(preset_id: str, **overrides: Any) -> Scenario:
 def default_state(city_id: str = DEFAULT_CITY_ID) -> dict[str, Any]:
     """The state a city opens on: its default preset with every other value at its default."""
     return {"city": city_id, "scenario": preset_scenario(default_preset(city_id)).to_dict()}
+
+
+def checked_state(state: Any) -> dict[str, Any]:
+    """``state`` as a valid page state, or a :class:`KizunaInputError` saying what is wrong with it.
+
+    A page's state comes back from the browser with every request; the server takes
+    nothing in it on trust: the city must be a bundled one (never a path) and the
+    scenario one the engine accepts.
+
+    Returns
+    -------
+    dict
+        ``{"city": id, "scenario": dict}`` with the scenario as the engine normalises it.
+    """
+    if not isinstance(state, Mapping) or set(state) != {CITY, "scenario"} or not isinstance(state["scenario"], Mapping):
+        raise KizunaInputError(TEXT["control.problem_state"])
+    city_id = bundled_city_id(state[CITY])
+    return {CITY: city_id, "scenario": Scenario.from_dict(dict(state["scenario"])).to_dict()}
 
 
 def state_scenario(state: Mapping[str, Any]) -> Scenario:

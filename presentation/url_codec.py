@@ -230,6 +230,15 @@ class LinkReading:
     unknown: list[str] = field(default_factory=list)
 
 
+def is_query(value: Any) -> bool:
+    """Whether ``value`` is a page's query as Kizuna writes it: a text beginning with ``?``.
+
+    >>> is_query("?city=berlin"), is_query(""), is_query(-1)
+    (True, False, False)
+    """
+    return isinstance(value, str) and value.startswith("?")
+
+
 def parse_query(query: str | Mapping[str, Any] | None) -> dict[str, str]:
     """Parameter → text of a query string (with or without ``?``) or of already parsed parameters."""
     if query is None:

@@ -54,6 +54,25 @@ def list_cities() -> list[str]:
     return sorted(p.name for p in CITIES_DIR.iterdir() if (p / "city.csv").is_file())
 
 
+def bundled_city_id(city_id: Any) -> str:
+    """``city_id`` if it names a bundled city, else a :class:`KizunaInputError`.
+
+    The dashboard takes a city only by bundled id: whatever a browser sends (a
+    path such as ``/etc`` or ``..``, a number, a list) is refused before anything
+    on disk is looked at.
+    """
+    bundled = list_cities()
+    if not isinstance(city_id, str) or city_id not in bundled:
+        shown = city_id if isinstance(city_id, str) and len(city_id) <= 40 else type(city_id).__name__
+        raise KizunaInputError(f"unknown city '{shown}': the bundled cities are {', '.join(bundled)}")
+    return city_id
+
+
+def load_bundled_city(city_id: Any) -> City:
+    """The bundled city ``city_id`` (see :func:`bundled_city_id`); never a path."""
+    return load_city(CITIES_DIR / bundled_city_id(city_id))
+
+
 def city_path(city: str | Path) -> Path:
     """The folder or workbook of a city given by bundled id or by path.
 
