@@ -114,7 +114,7 @@ def decode_query(search: str | Mapping[str, Any] | None, cities: Sequence[str]) 
     -------
     DecodedQuery
         Valid states and a message for every value that was dropped, e.g.
-        ``"Link parameter v2h=1.5: scenario: v2h_adoption_share = 1.5: must be ≤ 1"``.
+        ``"Link parameter v2h=1.5: must be ≤ 1"``.
     """
     reading = read_link(ScenarioLink, search)
     city_id, city_problems = _city(reading, cities)
@@ -154,9 +154,17 @@ def _scenario_fields(reading: LinkReading, preset_id: str, city_id: str) -> tupl
         try:
             fields[name] = _checked(reading, param, name, preset_id, city_id)
         except (KizunaInputError, ValueError) as error:
-            messages = error.problems if isinstance(error, KizunaInputError) else [str(error)]
-            problems.extend(_problem(param, reading.texts[param], message) for message in messages)
+            problems.extend(_problem(param, reading.texts[param], message) for message in _rules(error))
     return fields, problems
+
+
+def _rules(error: Exception) -> list[str]:
+    """What the link's value breaks, without the engine's record and field names (the link names its parameter)."""
+    if not isinstance(error, KizunaInputError):
+        return [str(error)]
+    if len(error.details) == len(error.problems):
+        return [detail.rule for detail in error.details]
+    return list(error.problems)
 
 
 def _checked(reading: LinkReading, param: str, name: str, preset_id: str, city_id: str) -> Any:

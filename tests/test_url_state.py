@@ -64,8 +64,8 @@ def test_bad_values_fall_back_one_by_one_and_say_why() -> None:
     assert decoded.problems == [
         "Link parameter start=2011-02-30T14:00: not a date and hour like 2011-03-11T14:00 "
         "(day is out of range for month)",
-        "Link parameter h=0: scenario: duration_h = 0: must be ≥ 1",
-        "Link parameter v2h=1.5: scenario: v2h_adoption_share = 1.5: must be ≤ 1",
+        "Link parameter h=0: must be ≥ 1",
+        "Link parameter v2h=1.5: must be ≤ 1",
         "Link parameter ess=abc: not a number",
     ]
 
