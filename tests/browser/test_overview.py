@@ -111,7 +111,7 @@ def test_an_unusable_link_value_is_named_and_the_rest_applies(
     open_overview(page, live_server, "?city=berlin&v2h=1.5&diesel=2")
     banner = page.locator(f"[id*='{ids.SCENARIO_ERROR}'][id*='{ids.PAGE_OVERVIEW}']")  # the page's own banner
     expect(banner).to_be_visible()
-    expect(banner).to_contain_text("Link parameter v2h=1.5: scenario: v2h_adoption_share = 1.5: must be ≤ 1")
+    expect(banner).to_contain_text("Link parameter v2h=1.5: must be ≤ 1")
     expect(page.locator(f"#{ids.OVERVIEW_SUMMARY}")).to_contain_text("Berlin")
     page.wait_for_function("() => window.location.search === '?city=berlin&preset=berlin-southwest-2026&diesel=2'")
     assert console_errors == []
