@@ -92,7 +92,8 @@ def _failures(client, cases) -> list[str]:
     for request, body, what in cases:
         response, seconds = _post(client, body)
         if response.status_code not in (200, 204, 400) or seconds > HANG_S:
-            failures.append(f"{request.path} {request.output[:50]} {what}: HTTP {response.status_code}, {seconds:.1f} s")
+            where = f"{request.path} {request.output[:50]} {what}"
+            failures.append(f"{where}: HTTP {response.status_code}, {seconds:.1f} s")
         elif response.status_code == 400:
             assert json.loads(response.data)["message"], "a refusal says why"
     return failures
