@@ -21,7 +21,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from resilience import importing
+from resilience import import_reading, importing
 from resilience.citydata import CITIES_DIR, export_city, load_city
 from resilience.cli import main as cli_main
 from resilience.errors import KizunaInputError
@@ -426,7 +426,7 @@ def test_a_text_of_escaped_quotes_is_scanned_in_linear_time(city):
 
 
 def test_too_many_boundary_points_are_refused_before_they_are_parsed(city, monkeypatch):
-    monkeypatch.setattr(importing, "MAX_GEOMETRY_POSITIONS", 1_000)  # Saitama has 1,873
+    monkeypatch.setattr(import_reading, "MAX_GEOMETRY_POSITIONS", 1_000)  # Saitama has 1,873
     assert _messages(city) == ["districts.geojson: about 1,873 boundary points, but the districts may have at most "
                                "1,000 together; simplify the boundaries (e.g. with mapshaper or QGIS)"]
 
@@ -441,7 +441,7 @@ def test_a_number_too_long_for_python_is_a_geojson_problem(city):
 
 
 def test_a_feature_collection_of_more_features_than_districts_allowed(city, monkeypatch):
-    monkeypatch.setattr(importing, "MAX_TABLE_ROWS", 5)
+    monkeypatch.setattr(import_reading, "MAX_TABLE_ROWS", 5)
     (city / "districts.csv").write_text((city / "districts.csv").read_text(encoding="utf-8").splitlines()[0] + "\n",
                                         encoding="utf-8")
     messages = _messages(city)
@@ -504,7 +504,7 @@ def test_a_zip_bomb_workbook_is_refused_before_it_is_unpacked(saitama_workbook, 
 
 
 def test_a_workbook_that_unpacks_to_too_much_in_all_is_refused(saitama_workbook, monkeypatch):
-    monkeypatch.setattr(importing, "MAX_XLSX_UNPACKED_BYTES", 100_000)
+    monkeypatch.setattr(import_reading, "MAX_XLSX_UNPACKED_BYTES", 100_000)
     assert _messages(saitama_workbook)[0].startswith("saitama.xlsx: unpacks to 0.2 MB, but a city workbook may "
                                                      "unpack to at most 0.1 MB")
 
@@ -528,7 +528,7 @@ def test_a_sheet_that_says_it_has_330001_rows_is_refused_unread(saitama_workbook
 
 
 def test_a_sheet_without_its_size_is_read_only_up_to_the_row_limit(saitama_workbook, tmp_path, monkeypatch):
-    monkeypatch.setattr(importing, "MAX_TABLE_ROWS", 40)  # Saitama has 50 facility rows
+    monkeypatch.setattr(import_reading, "MAX_TABLE_ROWS", 40)  # Saitama has 50 facility rows
     part = _part(saitama_workbook, "facilities")
     with zipfile.ZipFile(saitama_workbook) as archive:
         xml = archive.read(part)
