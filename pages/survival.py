@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+
 import dash
 from dash import Input, Output, State, callback, clientside_callback, dcc, html, no_update
 
 from components import ids
+from components.background import failure_message, one_at_a_time
 from components.banners import problem_items
 from components.household_controls import (
     BANNER_STYLE,
@@ -33,7 +36,7 @@ from presentation.survival_figures import (
     summary_text,
 )
 from presentation.text import TEXT
-from resilience.citydata import load_city
+from resilience.citydata import load_bundled_city, load_city
 from resilience.errors import KizunaInputError
 from resilience.records import City, SurvivalSetup
 from resilience.systems import REFERENCE_YEAR, find_facility, run_survival, survival_inputs
@@ -56,6 +59,14 @@ CONTROL_IDS = HouseholdControlIds(
     petrol=ids.SURVIVAL_PETROL, weather=ids.SURVIVAL_WEATHER,
 )
 PROGRESS_STAGES = 3
+#: While a sweep runs, the page checks every WATCHDOG_TICK_MS that its progress still moves; with no news for
+#: STALL_S (the server restarted while the browser polled, or the connection was lost) it ends the running
+#: state with a banner. The server reports a job lost sooner (components/background.py: 30 s without a
+#: heartbeat, 60 s in Celery's queue); this catches the browser that stopped asking.
+WATCHDOG_TICK_MS = 5_000
+STALL_S = 90
+WATCHDOG_INTERVAL = "survival-watchdog"
+WATCHDOG_MEMO = "survival-watchdog-memo"
 #: The stylesheet has no disabled look for .button: a button that cannot be pressed is dimmed here.
 ENABLED_BUTTON_STYLE: dict = {}
 DISABLED_BUTTON_STYLE = {"opacity": 0.45, "cursor": "not-allowed"}
@@ -120,6 +131,8 @@ def _controls(setup: SurvivalSetup) -> html.Section:
                           style={"display": "block", "width": "100%", "height": "0.9rem"}),
             html.P(id=ids.SURVIVAL_PROGRESS_LABEL, className="field-hint"),
         ]),
+        dcc.Interval(id=WATCHDOG_INTERVAL, interval=WATCHDOG_TICK_MS),
+        dcc.Store(id=WATCHDOG_MEMO),
     ])
 
 
@@ -259,6 +272,11 @@ def remember_setup(*controls):
         return no_update
 
 
+def sweep_failed(error: Exception) -> tuple:
+    """The sweep's outputs when its job could not deliver (workers away, job lost or failed): a banner, nothing else."""
+    return (*([no_update] * 6), problem_items(TEXT["background.title"], [failure_message(error)]), False)
+
+
 @callback(
     Output(ids.SURVIVAL_SUBJECT, "children"),
     Output(ids.SURVIVAL_SUMMARY, "children"),
@@ -286,23 +304,26 @@ def remember_setup(*controls):
     ],
     cancel=[Input(ids.SURVIVAL_CANCEL, "n_clicks")],
     interval=500,
+    on_error=sweep_failed,
 )
 def run_sweep(set_progress, _n_clicks, *controls):
     """Build the year's load and PV, sweep the 8,760 starts and draw the figures, reporting each stage.
 
-    Runs on page load (so a link restores its results) and on every press of Run.
+    Runs on page load (so a link restores its results) and on every press of Run. Every request is its own
+    job (components/background.py); identical sweeps running at once are computed once and shared.
     """
     set_progress(("1", str(PROGRESS_STAGES), TEXT["survival.stage_inputs"]))
     try:
         setup = setup_from_controls(*controls)
+        city = load_bundled_city(setup.household.city_id)  # the browser's city id: a bundled city, never a path
         inputs = survival_inputs(setup)
         set_progress(("2", str(PROGRESS_STAGES), TEXT["survival.stage_sweep"]))
-        result = run_survival(inputs, setup.max_duration_h)
+        with one_at_a_time("survival_sweep_setup", setup.to_dict()):
+            result = run_survival(inputs, setup.max_duration_h)
     except KizunaInputError as error:
         banner = problem_items(TEXT["survival.error_title"], error.problems)
         return (*([no_update] * 6), banner, False)
     set_progress(("3", str(PROGRESS_STAGES), TEXT["survival.stage_figures"]))
-    city = load_city(setup.household.city_id)
     subject = TEXT["survival.subject"].format(label=inputs.label, year=REFERENCE_YEAR,
                                               horizon_h=setup.max_duration_h)
     shares = [html.Li(line) for line in duration_shares(result)]
@@ -313,6 +334,59 @@ def run_sweep(set_progress, _n_clicks, *controls):
     method = TEXT["survival.method"].format(year=REFERENCE_YEAR, engine=engine)
     return (subject, summary_text(result), shares, probability_figure(result), heatmap_figure(result), method,
             [], True)
+
+
+#: The watchdog (see STALL_S): remembers the progress shown and since when; ends a stalled running state.
+WATCHDOG_JS = """
+function (_ticks, value, label, boxHidden, memo) {
+    const noUpdate = window.dash_clientside.no_update;
+    const now = Date.now();
+    const seen = JSON.stringify([value, label]);
+    const quiet = Array(7).fill(noUpdate);
+    if (boxHidden !== false) {
+        return [memo === null ? noUpdate : null, ...quiet];
+    }
+    if (!memo || memo.seen !== seen) {
+        return [{seen: seen, since: now}, ...quiet];
+    }
+    if (now - memo.since < __STALL_MS__) {
+        return [noUpdate, ...quiet];
+    }
+    return [null, true, false, __ENABLED__, true, __DISABLED__, __BANNER__, false];
+}
+"""
+
+
+def _watchdog_js() -> str:
+    banner = [{"namespace": "dash_html_components", "type": "Strong", "props": {"children": TEXT["background.title"]}},
+              {"namespace": "dash_html_components", "type": "Ul", "props": {"children": [
+                  {"namespace": "dash_html_components", "type": "Li",
+                   "props": {"children": TEXT["background.stalled"].format(seconds=STALL_S)}}]}}]
+    constants = {"__STALL_MS__": STALL_S * 1000, "__ENABLED__": ENABLED_BUTTON_STYLE,
+                 "__DISABLED__": DISABLED_BUTTON_STYLE, "__BANNER__": banner}
+    script = WATCHDOG_JS
+    for name, value in constants.items():
+        script = script.replace(name, json.dumps(value, ensure_ascii=False))
+    return script
+
+
+clientside_callback(
+    _watchdog_js(),
+    Output(WATCHDOG_MEMO, "data"),
+    Output(ids.SURVIVAL_PROGRESS_BOX, "hidden", allow_duplicate=True),
+    Output(ids.SURVIVAL_RUN, "disabled", allow_duplicate=True),
+    Output(ids.SURVIVAL_RUN, "style", allow_duplicate=True),
+    Output(ids.SURVIVAL_CANCEL, "disabled", allow_duplicate=True),
+    Output(ids.SURVIVAL_CANCEL, "style", allow_duplicate=True),
+    Output(ids.SURVIVAL_ERROR, "children", allow_duplicate=True),
+    Output(ids.SURVIVAL_ERROR, "hidden", allow_duplicate=True),
+    Input(WATCHDOG_INTERVAL, "n_intervals"),
+    State(ids.SURVIVAL_PROGRESS, "value"),
+    State(ids.SURVIVAL_PROGRESS_LABEL, "children"),
+    State(ids.SURVIVAL_PROGRESS_BOX, "hidden"),
+    State(WATCHDOG_MEMO, "data"),
+    prevent_initial_call=True,
+)
 
 
 register_essential_budget_toggle(CONTROL_IDS)

@@ -804,5 +804,20 @@ TEXT = MappingProxyType(
         "download.survival_curve": "Probability curve (CSV)",
         "download.v2h_label": "Download:",
         "download.v2h_hourly": "Hourly table (CSV)",
+        # Background jobs (components/background.py): what a page says when a job cannot deliver its result
+        "background.title": "The result could not be made:",
+        "background.unreachable": "The background workers cannot be reached; try again in a minute.",
+        "background.lost": (
+            "The job stopped without a result (the server or its workers were restarted); run it again."
+        ),
+        "background.failed": (
+            "The job failed on the server; run it again, and tell the administrator if it fails again."
+        ),
+        "background.stalled": (
+            "No news from the job for {seconds} s (the connection to the server was lost or the server restarted); "
+            "run it again."
+        ),
+        "download.progress_simulating": "Preparing… running the scenario",
+        "download.progress_building": "Preparing… writing the {kind}",
     }
 )

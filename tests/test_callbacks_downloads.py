@@ -336,3 +336,66 @@ def test_register_callbacks_wires_every_download() -> None:
     for output in (ids.DOWNLOAD_FILE, ids.SCENARIO_FILE_DOWNLOAD, ids.URL, ids.SURVIVAL_DOWNLOAD_FILE,
                    ids.V2H_DOWNLOAD_FILE, ids.SURVIVAL_SWEPT, ids.DOWNLOAD_SCENARIO):
         assert output in outputs
+
+
+@pytest.mark.report
+def test_a_forked_download_job_draws_charts_after_the_parent_started_its_image_server() -> None:
+    # A download job is a process forked from the web server: it must not wait for the parent's kaleido thread.
+    import multiprocess
+    import plotly.graph_objects as go
+
+    from reports import images
+
+    images.figure_png(go.Figure())  # the parent's image server runs
+
+    def draw(queue) -> None:
+        queue.put(len(images.figure_png(go.Figure(data=[go.Bar(y=[1, 2])]))))
+
+    queue = multiprocess.Queue()
+    child = multiprocess.Process(target=draw, args=(queue,))
+    child.start()
+    child.join(60)
+    hung = child.is_alive()
+    if hung:
+        child.kill()
+    assert not hung
+    assert queue.get(timeout=5) > 1000
+
+
+def test_a_second_request_for_the_same_file_reuses_the_first() -> None:
+    calls = []
+    real = downloads._make_download
+
+    def counted(*args):
+        calls.append(args[0])
+        return real(*args)
+
+    state = {"city": "saitama", "scenario": {**SHORT_STATE["scenario"], "duration_h": 24}}
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(downloads, "_make_download", counted)
+        first = downloads.scenario_download("csv-city", state)
+        second = downloads.scenario_download("csv-city", state)
+        other = downloads.scenario_download("csv-city", state, "Crisis desk")
+    assert first == second == other  # a CSV carries no name
+    assert calls == ["csv-city", "csv-city"]  # the name is part of the key: made again for it
+
+
+def test_the_download_runs_as_a_background_job_with_progress_on_the_menu_button() -> None:
+    app = Dash(__name__)
+    downloads.register_callbacks(app)
+    spec = next(callback for output, callback in app.callback_map.items()
+                if output.startswith(f"..{ids.DOWNLOAD_FILE}"))
+    assert spec["background"]["progress"][0].component_id == downloads.DOWNLOAD_MENU_BUTTON
+    reported = []
+    clicks = [1 if button == ids.DOWNLOAD_CSV_CITY else 0 for button in downloads.SCENARIO_DOWNLOADS]
+    state = {"city": "saitama", "scenario": {**SHORT_STATE["scenario"], "duration_h": 12}}
+    out = copy_context().run(_pressed, ids.DOWNLOAD_CSV_CITY, clicks, state, reported)
+    assert out[0]["filename"].endswith("-city-hourly.csv")
+    assert reported == [TEXT["download.progress_simulating"],
+                        TEXT["download.progress_building"].format(kind=TEXT["download.csv_city"])]
+    assert downloads.download_failed(RuntimeError("boom"))[2] is False
+
+
+def _pressed(button, clicks, state, reported):
+    context_value.set(AttributeDict(triggered_inputs=[{"prop_id": f"{button}.n_clicks", "value": 1}]))
+    return downloads.download_for_scenario(*clicks, state, "", set_progress=reported.append)

@@ -259,3 +259,35 @@ def test_result_says_which_of_the_three_answers_it_is(survival_page):
     for words in ("facility table", "grid restoration", "diesel card", "own tank", "REopt", "no deliveries",
                   "no grid"):
         assert words in line
+
+
+# ----------------------------------------------------------------------------------------------------------------------
+# When the job cannot deliver (components/background.py)
+# ----------------------------------------------------------------------------------------------------------------------
+
+
+def test_a_job_that_cannot_deliver_is_a_banner_in_the_users_words(survival_page):
+    from components.background import LOST_JOB_MARKER, BackgroundJobsUnavailable
+
+    for error, words in ((BackgroundJobsUnavailable("Redis redis://127.0.0.1:6379/0: ConnectionError"),
+                          TEXT["background.unreachable"]),
+                         (RuntimeError(f"An error occurred inside a background callback: {LOST_JOB_MARKER}"),
+                          TEXT["background.lost"])):
+        out = dict(zip(OUTPUTS, survival_page.sweep_failed(error), strict=True))
+        assert all(out[name] is no_update for name in OUTPUTS[:6])
+        assert out["error_hidden"] is False
+        assert words in str(out["error"])
+
+
+def test_a_city_that_is_not_bundled_is_refused_before_anything_is_read(survival_page):
+    out, reported = run(survival_page, city_id="../../etc")
+    assert out["error_hidden"] is False
+    assert "unknown city '../../etc'" in str(out["error"])
+    assert len(reported) == 1
+
+
+def test_the_watchdog_script_has_every_value_filled_in(survival_page):
+    script = survival_page._watchdog_js()
+    assert "__" not in script
+    assert f"{survival_page.STALL_S * 1000}" in script
+    assert TEXT["background.stalled"].format(seconds=survival_page.STALL_S) in script

@@ -39,6 +39,8 @@ MAX_DEPTH = 32
 #: Most values in one pattern-matching list (every district of a city fits many times over).
 MAX_LIST_ITEMS = 1_000
 GUARDED_PATH_SUFFIX = "_dash-update-component"
+#: The query parameter of a background job's poll (its signed result key).
+POLL_PARAM = "cacheKey"
 
 _TEXT_PROPS = {"pathname", "search", "hash", "href", "filename", "date", "start_date", "end_date"}
 #: How an address's parts begin, as the browser gives them.
@@ -241,6 +243,10 @@ def install(app: dash.Dash) -> CallbackGuard:
     @app.server.before_request
     def _check_callback_request() -> Response | None:
         if request.method != "POST" or not request.path.endswith(GUARDED_PATH_SUFFIX):
+            return None
+        if request.args.get(POLL_PARAM):
+            # dash-renderer polls a running job with every value set to null; Dash reads only the job's
+            # HMAC-signed handles from such a request, never its values.
             return None
         try:
             body = request.get_json(silent=True)

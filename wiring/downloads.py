@@ -20,13 +20,21 @@ from __future__ import annotations
 
 import base64
 import binascii
-from collections.abc import Mapping
+import datetime as dt
+import hashlib
+import os
+import sys
+import threading
+from collections.abc import Callable, Mapping
+from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 from dash import Dash, Input, Output, State, ctx, dcc, html, no_update
 
 from components import ids
+from components.background import computed_once, failure_message
 from components.banners import problem_items
 from components.results_cache import simulation
 from components.url_state import link_states, scenario_page_href
@@ -41,6 +49,11 @@ from resilience.systems import find_facility, run_survival, survival_inputs
 from resilience.v2h import household_backup
 
 FILE_PREFIX = "kizuna"
+REPO_ROOT = Path(__file__).resolve().parent.parent
+#: The Download menu's button (the menu's <summary>): while a file is made it shows how far it got.
+DOWNLOAD_MENU_BUTTON = "download-menu-button"
+#: Folders whose files shape a report; a change to any of them makes the cached files stale.
+REPORT_CODE_FOLDERS = ("reports", "presentation")
 PREPARED_BY_MAX_CHARS = 80
 #: Button id → what it downloads (see :func:`scenario_download`).
 SCENARIO_DOWNLOADS: dict[str, str] = {
@@ -51,6 +64,9 @@ SCENARIO_DOWNLOADS: dict[str, str] = {
     ids.DOWNLOAD_CSV_CITY: "csv-city",
     ids.DOWNLOAD_XLSX: "xlsx",
 }
+#: What a kind of file is called while it is made (the label of its button).
+KIND_LABELS = {"pdf": "download.pdf", "html": "download.html", "csv-districts": "download.csv_districts",
+               "csv-facilities": "download.csv_facilities", "csv-city": "download.csv_city", "xlsx": "download.xlsx"}
 #: Button id → which sweep table it downloads.
 SWEEP_DOWNLOADS: dict[str, str] = {ids.SURVIVAL_DOWNLOAD_STARTS: "starts", ids.SURVIVAL_DOWNLOAD_CURVE: "probability"}
 #: Columns of the V2H estimate's hourly table → names that carry their unit.
@@ -76,8 +92,30 @@ def file_stem(state: Mapping[str, Any]) -> str:
     return f"{FILE_PREFIX}-{state['city']}-{state['scenario']['preset']}"
 
 
-def scenario_download(kind: str, state: Mapping[str, Any], prepared_by: str = "") -> dict[str, Any]:
-    """One download of the shared scenario, as ``dcc.Download`` data.
+@lru_cache(maxsize=1)
+def report_code_fingerprint() -> str:
+    """SHA-256 of the files in :data:`REPORT_CODE_FOLDERS` (the engine's own code is in every cache key already)."""
+    digest = hashlib.sha256()
+    for folder in REPORT_CODE_FOLDERS:
+        for path in sorted((REPO_ROOT / folder).rglob("*")):
+            if path.is_file() and path.suffix in {".py", ".j2", ".css", ".html"}:
+                digest.update(path.relative_to(REPO_ROOT).as_posix().encode())
+                digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def _no_progress(_message: str) -> None:
+    return None
+
+
+def scenario_download(kind: str, state: Mapping[str, Any], prepared_by: str = "",
+                      set_progress: Callable[[str], Any] = _no_progress) -> dict[str, Any]:
+    """One download of the shared scenario, as ``dcc.Download`` data, made once per scenario, name and day.
+
+    The file is kept in the shared result cache (:func:`components.background.computed_once`), keyed on the
+    kind, the state, the *prepared by* name, the day (a report prints its date) and the code of the reports:
+    a second request for the same file, by anyone and even while the first is still being made, gets the
+    first one's bytes.
 
     Parameters
     ----------
@@ -88,6 +126,8 @@ def scenario_download(kind: str, state: Mapping[str, Any], prepared_by: str = ""
         The shared state, ``{"city": id, "scenario": Scenario.to_dict()}``.
     prepared_by : str
         Name printed on the report's title page (PDF and HTML only).
+    set_progress : callable, optional
+        Told what is being done (a text for the Download menu's button) when the file is made.
 
     Returns
     -------
@@ -100,12 +140,23 @@ def scenario_download(kind: str, state: Mapping[str, Any], prepared_by: str = ""
     KizunaInputError
         For a state the engine rejects, an unknown ``kind``, or a workbook too big for Excel.
     """
+    if kind not in KIND_LABELS:
+        raise KizunaInputError(f"download: kind = {kind!r}: must be one of {', '.join(SCENARIO_DOWNLOADS.values())}")
+    name = (prepared_by or "").strip()[:PREPARED_BY_MAX_CHARS]
+    inputs = {"kind": kind, "state": dict(state), "prepared_by": name, "day": dt.date.today().isoformat(),
+              "reports": report_code_fingerprint()}
+    return computed_once("download", inputs, lambda: _make_download(kind, state, name, set_progress))
+
+
+def _make_download(kind: str, state: Mapping[str, Any], name: str,
+                   set_progress: Callable[[str], Any]) -> dict[str, Any]:
     import reports
     from reports import exports
 
     city_id, stem = state["city"], file_stem(state)
+    set_progress(TEXT["download.progress_simulating"])
     result = simulation(state)
-    name = (prepared_by or "").strip()[:PREPARED_BY_MAX_CHARS]
+    set_progress(TEXT["download.progress_building"].format(kind=TEXT[KIND_LABELS[kind]]))
     if kind == "pdf":
         pdf = reports.build_pdf(city_id, state_scenario(state), name, result=result)
         return dcc.send_bytes(pdf, f"{stem}.pdf", type="application/pdf")
@@ -226,6 +277,29 @@ def sweep_download(table: str, setup: Mapping[str, Any]) -> dict[str, Any]:
     raise KizunaInputError(f"download: table = {table!r}: must be one of {', '.join(SWEEP_DOWNLOADS.values())}")
 
 
+def forget_image_server_after_fork() -> None:
+    """In a forked process, drop the parent's kaleido image server (:mod:`reports.images`).
+
+    A download job is a process forked from the web server (or a Celery prefork worker). If the parent had
+    started kaleido's image server, the child inherits the flag that says it runs, but not its thread: the
+    first chart would wait for ever. The child starts its own server instead (and fresh locks, which the
+    parent may have held at the fork).
+    """
+    images = sys.modules.get("reports.images")
+    if images is None:
+        return
+    import kaleido
+
+    if kaleido._global_server.is_running():
+        kaleido._global_server._initialized = False
+    images._server_started = False
+    images._server_lock = threading.Lock()
+    images._render_lock = threading.Lock()
+
+
+os.register_at_fork(after_in_child=forget_image_server_after_fork)
+
+
 # --------------------------------------------------------------------------------------------
 # Layout
 # --------------------------------------------------------------------------------------------
@@ -274,7 +348,8 @@ def download_bar() -> html.Div:
     return html.Div(id=ids.DOWNLOAD_BAR, className="download-bar", children=[
         html.Span(id=ids.DOWNLOAD_SCENARIO, className="download-bar-scenario"),
         html.Details(id=ids.DOWNLOAD_MENU, className="download-menu", children=[
-            html.Summary(TEXT["download.menu"], className="button button-compact download-menu-button"),
+            html.Summary(TEXT["download.menu"], id=DOWNLOAD_MENU_BUTTON,
+                         className="button button-compact download-menu-button"),
             panel,
         ]),
         _button("scenario_file.save", ids.SCENARIO_FILE_SAVE),
@@ -320,7 +395,7 @@ def show_scenario(state: dict | None) -> tuple:
     return line, line
 
 
-def download_for_scenario(*args: Any) -> tuple:
+def download_for_scenario(*args: Any, set_progress: Callable[[str], Any] = _no_progress) -> tuple:
     """The file of the pressed button for the shared scenario.
 
     Called with the six buttons' ``n_clicks``, the shared state and the *prepared by*
@@ -332,9 +407,14 @@ def download_for_scenario(*args: Any) -> tuple:
     if kind is None or state is None:
         return no_update, no_update, no_update
     try:
-        return scenario_download(kind, state, prepared_by or ""), no_update, no_update
+        return scenario_download(kind, state, prepared_by or "", set_progress), no_update, no_update
     except KizunaInputError as error:
         return no_update, problem_items(TEXT["download.error_heading"], error.problems), False
+
+
+def download_failed(error: Exception) -> tuple:
+    """The download callback's outputs when its job could not deliver (workers away, job lost or failed)."""
+    return no_update, problem_items(TEXT["download.error_heading"], [failure_message(error)]), False
 
 
 def save_scenario_file(n_clicks: int | None, state: dict | None) -> tuple:
@@ -372,10 +452,16 @@ def show_carried_scenario(href: str | None) -> tuple:
     return show_scenario(link_states(href).state)
 
 
-def download_carried_scenario(*args: Any) -> tuple:
+def download_carried_scenario(*args: Any, set_progress: Callable[[str], Any] = _no_progress) -> tuple:
     """:func:`download_for_scenario` of the scenario the top bar carries: ``(*clicks, href, prepared_by)``."""
     *clicks, href, prepared_by = args
-    return download_for_scenario(*clicks, link_states(href).state, prepared_by)
+    return download_for_scenario(*clicks, link_states(href).state, prepared_by, set_progress=set_progress)
+
+
+def download_carried_scenario_job(set_progress: Callable[[str], Any], *args: Any) -> tuple:
+    """:func:`download_carried_scenario` as a background job: the PDF or workbook is made off the web worker,
+    and what is being done shows on the Download menu's button."""
+    return download_carried_scenario(*args, set_progress=set_progress)
 
 
 def save_carried_scenario(n_clicks: int | None, href: str | None) -> tuple:
@@ -398,7 +484,7 @@ def load_carried_scenario(contents: str | None, filename: str | None, href: str 
 
 def remember_swept_setup(_n_clicks: int | None, survival_state: dict | None) -> Any:
     """The setup the Survival page sweeps when Run is pressed (and on load), so its CSV matches the figures."""
-    if not survival_state or "setup" not in survival_state:
+    if not isinstance(survival_state, dict) or not isinstance(survival_state.get("setup"), dict):
         return no_update
     return survival_state["setup"]
 
@@ -406,7 +492,7 @@ def remember_swept_setup(_n_clicks: int | None, survival_state: dict | None) -> 
 def download_sweep(_starts: int | None, _curve: int | None, setup: dict | None) -> tuple:
     """The swept setup's hours per start or probability curve as CSV; ``(download data, status text)``."""
     table = SWEEP_DOWNLOADS.get(ctx.triggered_id)
-    if table is None or not setup:
+    if table is None or not setup or not isinstance(setup, dict):
         return no_update, no_update
     try:
         return sweep_download(table, setup), ""
@@ -439,9 +525,14 @@ def register_callbacks(app: Dash) -> None:
         *[Input(button, "n_clicks") for button in buttons],
         State(ids.NAV_OVERVIEW, "href"),
         State(ids.DOWNLOAD_PREPARED_BY, "value"),
+        background=True,
+        progress=[Output(DOWNLOAD_MENU_BUTTON, "children")],
+        progress_default=[TEXT["download.menu"]],
         running=[(Output(button, "disabled"), True, False) for button in buttons],
+        interval=500,
+        on_error=download_failed,
         prevent_initial_call=True,
-    )(download_carried_scenario)
+    )(download_carried_scenario_job)
     app.callback(
         Output(ids.SCENARIO_FILE_DOWNLOAD, "data"),
         Output(ids.URL_ERROR, "children", allow_duplicate=True),
