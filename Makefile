@@ -1,4 +1,5 @@
-# Kizuna — `make run` serves the dashboard, `make test` lints and runs every test.
+# Kizuna — `make run` serves the dashboard, `make serve` serves it under gunicorn (production),
+# `make test` lints and runs every test.
 #
 # Both share one virtual environment in .venv. Stamp files inside it record which
 # requirements file was last installed, so a target installs again only when that file
@@ -17,10 +18,11 @@ DEV_STAMP := $(VENV)/.installed-requirements-dev
 HOST ?= 127.0.0.1
 PORT ?= 8050
 
-.PHONY: help run test test-fast lint bench screenshots clean
+.PHONY: help run serve test test-fast lint bench screenshots clean
 
 help:
 	@echo "make run          serve the dashboard on http://$(HOST):$(PORT) (HOST=… PORT=… to change)"
+	@echo "make serve        serve it for many users: gunicorn, workers from the CPU count (docs/deploy.md)"
 	@echo "make test         lint + the whole pytest suite (browser tests use /usr/bin/chromium)"
 	@echo "make test-fast    lint + the unit tests: no browser, PDF/Excel, child process or exhaustive sweep"
 	@echo "make lint         ruff + import-linter (the layers of ARCHITECTURE.md run one way)"
@@ -47,6 +49,10 @@ $(DEV_STAMP): requirements.txt requirements-dev.txt requirements-celery.txt | $(
 
 run: $(RUNTIME_STAMP)
 	HOST=$(HOST) PORT=$(PORT) $(PY) app.py
+
+# gunicorn.conf.py reads HOST and PORT, and WEB_CONCURRENCY, KIZUNA_THREADS … from the environment.
+serve: $(RUNTIME_STAMP)
+	HOST=$(HOST) PORT=$(PORT) $(BIN)/gunicorn -c gunicorn.conf.py
 
 lint: $(DEV_STAMP)
 	$(BIN)/ruff check .

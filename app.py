@@ -40,6 +40,7 @@ from presentation.url_codec import is_query, parse_query
 from wiring import callback_guard
 from wiring.downloads import download_bar
 from wiring.downloads import register_callbacks as register_download_callbacks
+from wiring.serving import configure_serving
 
 APP_ROOT = Path(__file__).resolve().parent
 DEFAULT_HOST = "127.0.0.1"
@@ -64,7 +65,9 @@ def create_app() -> Dash:
     """Build the Kizuna Dash app, with every page in ``pages/`` registered.
 
     Every script and stylesheet is served by the app itself (``serve_locally``, CSS in
-    ``assets/``), so the app works with no internet connection.
+    ``assets/``), so the app works with no internet connection. Compression, the request
+    size limit and the security headers are set by :func:`wiring.serving.configure_serving`;
+    ``wsgi.py`` builds the app for gunicorn (``make serve``).
 
     Returns
     -------
@@ -86,6 +89,7 @@ def create_app() -> Dash:
     _register_link_callbacks(app)
     register_download_callbacks(app)
     callback_guard.install(app)
+    configure_serving(app)  # compression, the request size limit, the security headers, /healthz
     return app
 
 
