@@ -36,7 +36,7 @@ from presentation.survival_figures import (
     summary_text,
 )
 from presentation.text import TEXT
-from resilience.citydata import load_bundled_city, load_city
+from resilience.citydata import load_bundled_city
 from resilience.errors import KizunaInputError
 from resilience.records import City, SurvivalSetup
 from resilience.systems import REFERENCE_YEAR, find_facility, run_survival, survival_inputs
@@ -90,7 +90,7 @@ def facility_facts(city: City, facility_id: str | None) -> str:
 
 def _controls(setup: SurvivalSetup) -> html.Section:
     household = setup.household
-    city = load_city(household.city_id)
+    city = load_bundled_city(household.city_id)
     facility_id = setup.facility_id or (city.facilities[0].id if city.facilities else None)
     duration = dcc.Dropdown(
         id=ids.SURVIVAL_MAX_DURATION, value=setup.max_duration_h, clearable=False, searchable=False,
@@ -230,7 +230,7 @@ CONTROL_STATES = [
 )
 def update_facility_choices(city_id, facility_id):
     """The new city's facilities; the chosen one stays if the city has it, else the first."""
-    city = load_city(city_id)
+    city = load_bundled_city(city_id)
     options = facility_options(city)
     known = {option["value"] for option in options}
     return options, facility_id if facility_id in known else (options[0]["value"] if options else None)
@@ -244,7 +244,7 @@ def update_facility_choices(city_id, facility_id):
 def show_facility_facts(city_id, facility_id):
     """The chosen facility's load and equipment, or nothing while the choice does not fit the city."""
     try:
-        return facility_facts(load_city(city_id), facility_id)
+        return facility_facts(load_bundled_city(city_id), facility_id)
     except KizunaInputError:
         return ""
 

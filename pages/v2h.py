@@ -37,7 +37,7 @@ from presentation.v2h_figures import (
     engine_figures_text,
     usable_energy_formula,
 )
-from resilience.citydata import load_city
+from resilience.citydata import load_bundled_city
 from resilience.errors import KizunaInputError
 from resilience.records import Household
 from resilience.v2h import default_start, household_backup
@@ -81,7 +81,7 @@ def _start_controls(start: dt.datetime) -> html.Div:
 
 
 def _controls(household: Household) -> html.Section:
-    city = load_city(household.city_id)
+    city = load_bundled_city(household.city_id)
     start = household.start or default_start(city)
     horizon = dcc.Dropdown(
         id=ids.V2H_HORIZON, value=household.duration_h, clearable=False, searchable=False,

@@ -16,7 +16,7 @@ from typing import Any
 from presentation.formatting import quoted
 from presentation.text import TEXT
 from presentation.url_codec import LinkModel, parameters, read_link, record_link, write_link
-from resilience.citydata import list_cities, load_city
+from resilience.citydata import list_cities, load_bundled_city, load_city
 from resilience.errors import KizunaInputError
 from resilience.records import DEFAULT_CITY_ID, Household, Record, SurvivalSetup
 
@@ -151,7 +151,7 @@ def _known_ids(fields: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
 
 def _known_facility(fields: dict[str, Any], city_id: str) -> tuple[dict[str, Any], list[str]]:
     """The fields without a facility the city does not have, and a problem if one was dropped."""
-    city = load_city(city_id)
+    city = load_bundled_city(city_id)
     if "facility_id" not in fields or fields["facility_id"] in {f.id for f in city.facilities}:
         return fields, []
     problem = _link_problem("facility", fields["facility_id"],
