@@ -119,6 +119,26 @@ def callback_requests(app: dash.Dash) -> Iterator[CallbackRequest]:
                 break
 
 
+def unplaced_callbacks(app: dash.Dash) -> list[str]:
+    """Callbacks (clientside ones too) whose inputs, states and outputs are not all on one page with the shell."""
+    paths = sorted(p["path"] for p in dash.page_registry.values())
+    components_by_path = {path: page_components(app, path) for path in paths}
+    unplaced = []
+    for output, callback in app.callback_map.items():
+        specs = [*callback["inputs"], *callback.get("state", [])]
+        if not any(_placed(output, specs, components_by_path[path]) for path in paths):
+            unplaced.append(output)
+    return unplaced
+
+
+def _placed(output: str, specs: list[dict[str, str]], components: list[Any]) -> bool:
+    if any(_entries(spec, components) in (None, []) for spec in specs):
+        return False
+    outputs = _outputs(output, components)
+    return all(entry != [] and (isinstance(entry, list) or any(_matches(entry["id"], c.id) for c in components))
+               for entry in (outputs if isinstance(outputs, list) else [outputs]))
+
+
 def _request(path: str, output: str, callback: dict[str, Any], components: list[Any]) -> CallbackRequest | None:
     inputs = [_entries(spec, components) for spec in callback["inputs"]]
     states = [_entries(spec, components) for spec in callback.get("state", [])]

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from tests.callback_requests import CallbackRequest, callback_requests
+from tests.callback_requests import CallbackRequest, callback_requests, unplaced_callbacks
 
 #: Longest a single refused or handled request may take before it counts as a hang.
 HANG_S = 10.0
@@ -102,6 +102,18 @@ def _failures(client, cases) -> list[str]:
 def test_every_server_callback_has_a_request(app, requests_by_output):
     server_callbacks = {output for output, callback in app.callback_map.items() if "callback" in callback}
     assert set(requests_by_output) == server_callbacks
+
+
+def test_every_callback_reads_and_writes_components_of_one_page(app):
+    """What Dash's browser-side check did (the app suppresses it: it cost 266 kB per page view)."""
+    assert app.config.suppress_callback_exceptions
+    assert unplaced_callbacks(app) == []
+
+
+def test_a_callback_reading_a_component_no_page_has_is_found(app, monkeypatch):
+    monkeypatch.setitem(app.callback_map, "kpi-title.children",
+                        {"inputs": [{"id": "no-such-control", "property": "value"}], "state": []})
+    assert unplaced_callbacks(app) == ["kpi-title.children"]
 
 
 def test_the_requests_a_page_opens_with_are_answered(client, requests_by_output):
