@@ -133,7 +133,7 @@ def _record_fields(model: type[LinkModel], record: type[Record], query: str | di
         if not text:
             continue
         try:
-            fields[name] = record(**{name: text}).to_dict()[name]
+            fields[name] = record.from_text({name: text}).to_dict()[name]
         except KizunaInputError as error:
             problems.extend(_link_problem(param_of[name], text, message) for message in error.problems)
     return fields, problems

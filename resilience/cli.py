@@ -1,7 +1,11 @@
 """Command line: ``python -m resilience survival|simulate|v2h|report|validate …``.
 
 Every problem with the input ends the command with exit status 2 and one line
-on stderr that names it; no traceback.
+on stderr that names it (several problems are joined with "; " on that line, and a
+long value is shortened); no traceback. An input file is refused before it is decoded
+when it is larger than its limit (:data:`MAX_SURVIVAL_INPUT_BYTES`, or
+:data:`resilience.scenario_file.MAX_FILE_BYTES` for a scenario file), and every value
+must be within the input limits of docs/model.md ("Input limits").
 
 ``simulate`` and ``report`` take the scenario from ``--scenario-file`` (the JSON
 the dashboard's "Save scenario" writes, read by :mod:`resilience.scenario_file`)
@@ -33,11 +37,19 @@ from typing import Any
 from pydantic.fields import FieldInfo
 
 from resilience.errors import KizunaInputError
-from resilience.records import PRESET_IDS, Scenario
-from resilience.scenario_file import SUPPORTED_START_YEARS, start_year_problem
+from resilience.records import PRESET_IDS, Scenario, shown
+from resilience.scenario_file import SUPPORTED_START_YEARS, JsonLimit, read_json_file, start_year_problem
 from resilience.scenario_file import read as read_scenario_file
 
 EXIT_BAD_INPUT = 2
+#: Largest ``survival`` input file [bytes]. Three lists of 8,760 hourly values (load, PV, initial SOC) written
+#: with full float precision and indented take under 1 MB; a larger file is refused before it is decoded (a list
+#: of ten million values, 20 MB, is refused in milliseconds instead of seconds).
+MAX_SURVIVAL_INPUT_BYTES = 4_000_000
+SURVIVAL_INPUT_LIMIT = JsonLimit(MAX_SURVIVAL_INPUT_BYTES, "a survival input",
+                                 "three lists of 8,760 hourly values take under 1 MB")
+#: Longest problem on the error line [characters]: a problem that echoes a huge value is cut in its middle.
+MAX_PROBLEM_CHARS = 600
 DEFAULT_CITY = "saitama"
 #: Word that sets a field that may be None back to None ("use the preset's or the city's value").
 DEFAULT_WORD = "default"
@@ -69,27 +81,25 @@ class _Parser(argparse.ArgumentParser):
 
 
 def _read_json(path: str) -> object:
-    file = Path(path)
-    if not file.is_file():
-        raise KizunaInputError(f"{path}: no such file")
-    try:
-        return json.loads(file.read_text(encoding="utf-8"))
-    except UnicodeDecodeError:
-        raise KizunaInputError(f"{path}: not UTF-8 text; save it as UTF-8") from None
-    except json.JSONDecodeError as exc:
-        raise KizunaInputError(f"{path}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+    return read_json_file(Path(path), path, SURVIVAL_INPUT_LIMIT)
+
+
+def _clipped(text: str, most: int = 60) -> str:
+    """Text as typed, cut in its middle when it is longer than ``most`` characters."""
+    return text if len(text) <= most else f"{text[: most * 2 // 3]}…{text[-(most // 4):]} ({len(text):,} characters)"
 
 
 def _local_time(text: str, option: str = "--start") -> dt.datetime:
     try:
         value = dt.datetime.fromisoformat(text)
     except ValueError:
-        raise KizunaInputError(f"{option} = {text!r}: expected a local date and hour like 2011-03-11T14:00") from None
+        raise KizunaInputError(
+            f"{option} = {shown(text)}: expected a local date and hour like 2011-03-11T14:00") from None
     if value.tzinfo is not None:
-        raise KizunaInputError(f"{option} = {text!r}: give local time without a zone; the city's zone applies")
+        raise KizunaInputError(f"{option} = {shown(text)}: give local time without a zone; the city's zone applies")
     problem = start_year_problem(value)
     if problem is not None:
-        raise KizunaInputError(f"{option} = {text!r}: {problem}")
+        raise KizunaInputError(f"{option} = {shown(text)}: {problem}")
     return value
 
 
@@ -113,7 +123,7 @@ def survival_arguments(inputs: dict[str, Any], source: str) -> tuple[Any, Any, A
     allowed = [*SURVIVAL_SITE_KEYS, *system_keys, "max_duration_h"]
     unknown = sorted(set(inputs) - set(allowed))
     if unknown:
-        raise KizunaInputError(f"{source}: unknown key '{unknown[0]}': allowed keys are {', '.join(allowed)}")
+        raise KizunaInputError(f"{source}: unknown key {shown(unknown[0])}: allowed keys are {', '.join(allowed)}")
     if "critical_load_kw" not in inputs:
         raise KizunaInputError(f"{source}: key 'critical_load_kw' is required")
     system = BackupSystem(**{key: inputs[key] for key in system_keys if key in inputs})
@@ -259,11 +269,11 @@ def _flag_value(flag: _Flag, option: str, text: Any) -> Any:
         try:
             value = flag.kind(text)
         except ValueError:
-            raise KizunaInputError(f"{option} = {text!r}: expected {number}{unit}") from None
+            raise KizunaInputError(f"{option} = {shown(text)}: expected {number}{unit}") from None
         if not math.isfinite(value):
-            raise KizunaInputError(f"{option} = {text}: must be a finite number{unit}")
+            raise KizunaInputError(f"{option} = {_clipped(text)}: must be a finite number{unit}")
         if not _in_range(value, flag.bounds):
-            raise KizunaInputError(f"{option} = {text}: must be {_range_text(flag.bounds)}{unit}")
+            raise KizunaInputError(f"{option} = {_clipped(text)}: must be {_range_text(flag.bounds)}{unit}")
         return value
     if flag.kind is dt.datetime:
         return _local_time(text, option)
@@ -273,8 +283,8 @@ def _flag_value(flag: _Flag, option: str, text: Any) -> Any:
         return text
     try:
         return json.loads(text)
-    except json.JSONDecodeError:
-        raise KizunaInputError(f"{option} = {text!r}: expected a JSON value") from None
+    except (json.JSONDecodeError, RecursionError, ValueError):
+        raise KizunaInputError(f"{option} = {shown(text)}: expected a JSON value") from None
 
 
 def scenario_inputs(args: argparse.Namespace) -> tuple[str, Scenario]:
@@ -336,7 +346,7 @@ def run_v2h(args: argparse.Namespace) -> int:
         essential_kwh_per_day=args.essential_kwh, pv_kwp=args.pv_kwp, petrol_litres=args.petrol_litres,
         weather=args.weather,
     )
-    start = _local_time(args.start) if args.start else PRESETS[args.scenario].start
+    start = _local_time(args.start) if args.start is not None else PRESETS[args.scenario].start
     estimate = v2h_backup(household, city, start=start, duration_h=args.hours)
     battery_kwh = household_car(household, city).battery_kwh
     print(json.dumps({"battery_kwh": battery_kwh, "start": start.isoformat(), **estimate.to_dict()}, indent=2))
@@ -426,7 +436,8 @@ def main(argv: Sequence[str] | None = None, extra_commands: Sequence[AddCommand]
         args = build_parser(extra_commands).parse_args(argv)
         return args.handler(args)
     except KizunaInputError as exc:
-        lines = [line.strip() for problem in exc.problems for line in problem.splitlines() if line.strip()]
+        lines = [_clipped(line.strip(), MAX_PROBLEM_CHARS)
+                 for problem in exc.problems for line in problem.splitlines() if line.strip()]
         print(f"error: {'; '.join(lines)}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except OSError as exc:

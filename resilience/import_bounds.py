@@ -17,6 +17,7 @@ import numpy as np
 
 from resilience.import_problems import MAX_SHOWN_CHARS, _amount, _Collector
 from resilience.import_reading import _RawTable
+from resilience.records import MAX_HOME_PV_KWP, MAX_HOUSEHOLD_KWH_PER_DAY
 
 # --------------------------------------------------------------------------------------------
 # Plausibility bounds: what the records accept (≥ 0, finite) but no real city has. Each bound is
@@ -46,11 +47,12 @@ MAX_SITE_BATTERY_KWH = 1_000_000.0
 #: Diesel tank of one site [L]: a month at full load of a 100 MW generator (100,000 kW × 0.262 L/kWh × 720 h
 #: ≈ 18.9 million L). The fuel in it is bounded by the tank.
 MAX_SITE_TANK_LITRES = 20_000_000.0
-#: Generator fuel per kWh delivered [L/kWh]: a litre of diesel holds about 10 kWh, so 1 L/kWh is a set that
+#: Generator fuel per kWh delivered [L/kWh] of a real set (the engine runs up to
+#: resilience.records.MAX_FUEL_SLOPE_L_PER_KWH, 10): a litre of diesel holds about 10 kWh, so 1 L/kWh is a set that
 #: turns only 10 % of it into electricity (the default is 0.262).
-MAX_FUEL_SLOPE_L_PER_KWH = 1.0
-#: Generator idle burn per kW rated [L/h per kW]: 14 times the default 0.007.
-MAX_FUEL_INTERCEPT_L_PER_H_PER_KW = 0.1
+PLAUSIBLE_FUEL_SLOPE_L_PER_KWH = 1.0
+#: Generator idle burn per kW rated [L/h per kW] of a real set (the engine runs up to 1): 14 times the default 0.007.
+PLAUSIBLE_FUEL_INTERCEPT_L_PER_H_PER_KW = 0.1
 #: Diesel the city can hand out, and its delivery per day [L, L/day]: 100 million L, 180 times Saitama's
 #: 560,200 L and more than a large refinery's tank farm.
 MAX_CITY_DIESEL_LITRES = 100_000_000.0
@@ -63,10 +65,9 @@ MAX_VEHICLES_PER_HOUSEHOLD = 10.0
 #: Petrol of one car [L, L/day]: its tank at the start, its daily purchase, its ration per visit; 200 L is more
 #: than the tank of any car or van (the household page allows the same 200 L).
 MAX_CAR_PETROL_LITRES = 200.0
-#: Electricity use of an average household [kWh/day]: about 7 times a US household's 29 kWh/day.
-MAX_HOUSEHOLD_KWH_PER_DAY = 200.0
-#: A home PV system [kWp]; home systems are below 30 kWp (Germany's home tariff ends there).
-MAX_HOME_PV_KWP = 100.0
+# A household's electricity use and a home PV system share the engine's limits
+# (resilience.records.MAX_HOUSEHOLD_KWH_PER_DAY, MAX_HOME_PV_KWP): a city may not hold more than a household
+# page accepts.
 #: Power of a V2H unit [kW]: the household page allows the same 50 kW; sold units give 6–10 kW.
 MAX_V2H_KW = 50.0
 #: Electricity a PHEV engine makes per litre of petrol [kWh/L]: a litre of petrol holds about 8.9 kWh.
@@ -143,7 +144,7 @@ BOUNDS: dict[str, dict[str, Bound]] = {
         "altitude_m": Bound(ALTITUDE_RANGE_M[1], "m", "from the Dead Sea shore to above the highest town",
                             low=ALTITUDE_RANGE_M[0]),
         "household_kwh_per_day": Bound(MAX_HOUSEHOLD_KWH_PER_DAY, "kWh/day",
-                                       "7 times a US household's use" + _UNIT_HINT + " (kWh per day, not per year)"),
+                                       "3.4 times a US household's use" + _UNIT_HINT + " (kWh per day, not per year)"),
         "home_pv_kwp_per_system": Bound(MAX_HOME_PV_KWP, "kWp", "home PV systems are below 30 kWp" + _UNIT_HINT),
         "diesel.depot_litres": Bound(MAX_CITY_DIESEL_LITRES, "L", "more than a large refinery's tank farm"
                                      + _UNIT_HINT),
@@ -184,9 +185,9 @@ BOUNDS: dict[str, dict[str, Bound]] = {
                         per_site=True),
         "tank_litres": Bound(MAX_SITE_TANK_LITRES, "L", "a month of a 100 MW generator at full load"
                              + _UNIT_HINT + " (litres, not millilitres)", per_site=True),
-        "fuel_slope_l_per_kwh": Bound(MAX_FUEL_SLOPE_L_PER_KWH, "L/kWh",
+        "fuel_slope_l_per_kwh": Bound(PLAUSIBLE_FUEL_SLOPE_L_PER_KWH, "L/kWh",
                                       "a litre of diesel holds about 10 kWh (the default is 0.262)"),
-        "fuel_intercept_l_per_h_per_kw": Bound(MAX_FUEL_INTERCEPT_L_PER_H_PER_KW, "L/h per kW",
+        "fuel_intercept_l_per_h_per_kw": Bound(PLAUSIBLE_FUEL_INTERCEPT_L_PER_H_PER_KW, "L/h per kW",
                                                "14 times the default 0.007"),
     },
 }

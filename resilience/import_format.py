@@ -87,19 +87,19 @@ class FieldSpec:
         if self.kind == "choice":
             return "one of " + ", ".join(self.choices)
         noun = "a whole number" if self.kind == "whole" else "a number"
-        low = f"{self.ge:g}" if self.ge is not None else None
-        high = f"{self.le:g}" if self.le is not None else None
+        low = f"{self.ge:,.10g}" if self.ge is not None else None
+        high = f"{self.le:,.10g}" if self.le is not None else None
         if low is not None and high is not None:
             return f"{noun} from {low} to {high}"
         bounds = []
         if self.ge is not None:
-            bounds.append(f"≥ {self.ge:g}")
+            bounds.append(f"≥ {self.ge:,.10g}")
         if self.gt is not None:
-            bounds.append(f"> {self.gt:g}")
+            bounds.append(f"> {self.gt:,.10g}")
         if self.le is not None:
-            bounds.append(f"≤ {self.le:g}")
+            bounds.append(f"≤ {self.le:,.10g}")
         if self.lt is not None:
-            bounds.append(f"< {self.lt:g}")
+            bounds.append(f"< {self.lt:,.10g}")
         return " ".join([noun, " and ".join(bounds)]).strip()
 
     def parse(self, raw: Any) -> tuple[Any, str | None]:

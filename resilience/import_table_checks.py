@@ -10,8 +10,10 @@ provenance rows that name no column or row.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
+from resilience.import_bounds import BOUNDS
 from resilience.import_format import (
     CITY_KEYS,
     MIX_SUM_TOLERANCE,
@@ -25,9 +27,24 @@ from resilience.import_problems import MAX_SHOWN_CHARS, _Collector, _number_text
 from resilience.import_reading import _RawTable
 
 
-def _typed_rows(raw: _RawTable, specs: Sequence[FieldSpec], out: _Collector) -> list[tuple[int, dict]]:
+def _below_plausible(spec: FieldSpec, table: str) -> FieldSpec:
+    """The column's type and lower bound only, where a plausibility bound checks its top (import_bounds.BOUNDS).
+
+    The plausibility message names the unit to check ("kW, not W"); the engine's far wider limit would
+    otherwise speak first, for a value a thousand times too large, without that hint.
+    """
+    bound = BOUNDS.get(table, {}).get(spec.name)
+    if bound is None:
+        return spec
+    if bound.low is not None:
+        return replace(spec, ge=None, gt=None, le=None, lt=None)
+    return replace(spec, le=None, lt=None)
+
+
+def _typed_rows(raw: _RawTable, specs: Sequence[FieldSpec], out: _Collector, table: str = "") -> list[tuple[int, dict]]:
     typed = []
     present = set(raw.header)
+    specs = [_below_plausible(spec, table) for spec in specs]
     for number, cells in raw.rows:
         row: dict[str, Any] = {}
         for spec in specs:
@@ -79,7 +96,7 @@ def _city_values(raw: _RawTable, out: _Collector) -> tuple[dict[str, Any], dict[
             wanted = f"the unit {spec.unit}" if spec.unit else "no unit (leave it blank)"
             out.add(raw.problem(number, key, None,
                                 f"{wanted}, found unit '{_as_text(unit)}': convert the value to {spec.unit or 'text'}"))
-        value, expected = spec.parse(cells.get("value"))
+        value, expected = _below_plausible(spec, "city").parse(cells.get("value"))
         if expected is not None:
             suffix = f" ({spec.unit})" if spec.unit else ""
             out.add(raw.problem(number, key, cells.get("value"), expected + suffix))

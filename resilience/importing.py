@@ -62,10 +62,6 @@ from resilience.import_bounds import (
     MAX_FACILITY_DISTANCE_KM,
     MAX_FACILITY_SITES,
     MAX_FIRST_DELIVERY_H,
-    MAX_FUEL_INTERCEPT_L_PER_H_PER_KW,
-    MAX_FUEL_SLOPE_L_PER_KWH,
-    MAX_HOME_PV_KWP,
-    MAX_HOUSEHOLD_KWH_PER_DAY,
     MAX_PHEV_KWH_PER_LITRE,
     MAX_SITE_BATTERY_KWH,
     MAX_SITE_KW,
@@ -73,6 +69,8 @@ from resilience.import_bounds import (
     MAX_STATION_PETROL_LITRES,
     MAX_V2H_KW,
     MAX_VEHICLES_PER_HOUSEHOLD,
+    PLAUSIBLE_FUEL_INTERCEPT_L_PER_H_PER_KW,
+    PLAUSIBLE_FUEL_SLOPE_L_PER_KWH,
     Bound,
     _check_bounds,
     _check_city,
@@ -130,7 +128,16 @@ from resilience.import_table_checks import (
     _typed_rows,
     _unique_ids,
 )
-from resilience.records import City, DieselSupply, District, EVFleet, Facility, PetrolSupply
+from resilience.records import (
+    MAX_HOME_PV_KWP,
+    MAX_HOUSEHOLD_KWH_PER_DAY,
+    City,
+    DieselSupply,
+    District,
+    EVFleet,
+    Facility,
+    PetrolSupply,
+)
 
 __all__ = [
     # The import format (resilience.import_format)
@@ -145,7 +152,8 @@ __all__ = [
     # Plausibility bounds (resilience.import_bounds)
     "ALTITUDE_RANGE_M", "MAX_DISTRICT_HOUSEHOLDS", "MAX_DISTRICT_POPULATION", "MAX_DISTRICT_VEHICLES",
     "MAX_DISTRICT_STATIONS", "MAX_DISTRICT_PV_KWP", "MAX_FACILITY_SITES", "MAX_SITE_KW", "MAX_SITE_BATTERY_KWH",
-    "MAX_SITE_TANK_LITRES", "MAX_FUEL_SLOPE_L_PER_KWH", "MAX_FUEL_INTERCEPT_L_PER_H_PER_KW", "MAX_CITY_DIESEL_LITRES",
+    "MAX_SITE_TANK_LITRES", "PLAUSIBLE_FUEL_SLOPE_L_PER_KWH", "PLAUSIBLE_FUEL_INTERCEPT_L_PER_H_PER_KW",
+    "MAX_CITY_DIESEL_LITRES",
     "MAX_FIRST_DELIVERY_H", "MAX_STATION_PETROL_LITRES", "MAX_VEHICLES_PER_HOUSEHOLD", "MAX_CAR_PETROL_LITRES",
     "MAX_HOUSEHOLD_KWH_PER_DAY", "MAX_HOME_PV_KWP", "MAX_V2H_KW", "MAX_PHEV_KWH_PER_LITRE",
     "MAX_FACILITY_DISTANCE_KM", "MAX_CENTRE_DISTANCE_KM", "EARTH_RADIUS_KM", "Bound", "BOUNDS",
@@ -228,7 +236,7 @@ def _read(path: Path) -> tuple[CityTables | None, City | None, list[Problem]]:
     for table in ("districts", "facilities", "fleet_mix", "provenance"):
         raw = raws[table]
         if raw is not None and _has_columns(raw, COLUMNS[table], out):
-            typed[table] = _typed_rows(raw, COLUMNS[table], out)
+            typed[table] = _typed_rows(raw, COLUMNS[table], out, table)
     city: tuple[dict[str, Any], dict[str, int]] = ({}, {})
     if raws["city"] is not None and _has_columns(raws["city"], COLUMNS["city"], out):
         city = _city_values(raws["city"], out)

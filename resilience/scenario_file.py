@@ -20,10 +20,13 @@ dashboard's "Save scenario" / "Load scenario" (``reports.scenario_files``) and
 Reading never changes anything: it returns the city id and a new
 :class:`~resilience.records.Scenario` or raises
 :class:`~resilience.errors.KizunaInputError` naming what is wrong, so a caller
-keeps what it shows when a load fails. Besides the record's own rules, a
-file is refused when a number field holds ``true``/``false`` (JSON would
-otherwise read it as 1 or 0), a non-finite number (``NaN``, ``Infinity``) or a
-start outside :data:`SUPPORTED_START_YEARS`.
+keeps what it shows when a load fails. The record's own rules apply
+(:class:`~resilience.records.Record`: a JSON number for a number, never
+``true``/``false``, ``"5"``, ``NaN`` or ``Infinity``; text for text; every
+value within its limit, docs/model.md "Input limits"); besides them a file is
+refused before it is decoded when it is larger than :data:`MAX_FILE_BYTES`, when
+it nests deeper than Python's JSON reader goes or holds a number too long for
+Python's int parser, and when its ``saved_with`` is not short text.
 
 Versions
 --------
@@ -39,27 +42,32 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
-import types
-import typing
+import sys
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from resilience.citydata import list_cities
-from resilience.errors import KizunaInputError
-from resilience.records import SUPPORTED_START_YEARS, Scenario
+from resilience.errors import KizunaInputError, Problem
+from resilience.records import SUPPORTED_START_YEARS, Scenario, shown
 
 __all__ = [
     "FILE_LABEL",
     "KIND",
+    "MAX_FILE_BYTES",
+    "MAX_SAVED_WITH_CHARS",
     "MIGRATIONS",
     "OPTIONAL_KEYS",
     "REQUIRED_KEYS",
     "SCHEMA_VERSION",
     "SUPPORTED_START_YEARS",
+    "JsonLimit",
     "dumps",
     "loads",
+    "parse_json",
     "read",
+    "read_json_file",
     "start_year_problem",
 ]
 
@@ -70,8 +78,37 @@ MIGRATIONS: dict[int, Callable[[dict[str, Any]], dict[str, Any]]] = {}
 REQUIRED_KEYS = ("kind", "schema_version", "city", "scenario")
 OPTIONAL_KEYS = ("saved_with",)
 FILE_LABEL = "scenario file"
-#: First and last year a scenario may start in. The engine's hourly clock (pandas
-#: timestamps) ends in 1677 and 2262; this range keeps a full 8,760-hour run well inside.
+#: Largest scenario file read [bytes]: a saved scenario is about 1 kB, so 1 MB leaves room for any
+#: hand-edited file and refuses a wrong upload before it is decoded.
+MAX_FILE_BYTES = 1_000_000
+#: Longest ``saved_with`` [characters], e.g. "Kizuna 0.1.0".
+MAX_SAVED_WITH_CHARS = 200
+
+
+@dataclass(frozen=True)
+class JsonLimit:
+    """How large a JSON input may be, and how its messages say so.
+
+    Attributes
+    ----------
+    max_bytes : int
+        Largest content read [bytes]; a larger one is refused before it is decoded.
+    what : str
+        The kind of input, e.g. ``"a scenario file"``.
+    typical : str
+        What such an input usually weighs, e.g. ``"a saved scenario is about 1 kB"``.
+    not_utf8 : str
+        What to do about content that is not UTF-8.
+    """
+
+    max_bytes: int
+    what: str
+    typical: str
+    not_utf8: str = "save it as UTF-8"
+
+
+SCENARIO_FILE_LIMIT = JsonLimit(MAX_FILE_BYTES, "a scenario file", "a saved scenario is about 1 kB",
+                                "is this a Kizuna scenario file?")
 
 
 def dumps(city_id: str, scenario: Scenario, *, saved_with: str | None = None) -> str:
@@ -117,17 +154,21 @@ def loads(text: str | bytes, *, label: str = FILE_LABEL) -> tuple[str, Scenario]
     ------
     KizunaInputError
         With a message that names the problem: not UTF-8, not JSON, not an object,
-        not a Kizuna scenario file (``kind``), a missing, unreadable, newer or older
-        ``schema_version``, an unknown or missing key, an unknown city, or a field of
-        the scenario that is unknown or out of range (the engine's own message,
-        e.g. ``scenario: duration_h = 0: must be ≥ 1``), true/false or a non-finite
-        number for a number, or a start outside :data:`SUPPORTED_START_YEARS`.
+        larger than :data:`MAX_FILE_BYTES`, nested too deeply or with a number too long
+        to read, not a Kizuna scenario file (``kind``), a missing, unreadable, newer or
+        older ``schema_version``, an unknown or missing key, an unknown city, a
+        ``saved_with`` that is not short text, or a field of the scenario that is
+        unknown, of the wrong type or out of range (the engine's own message, e.g.
+        ``scenario: duration_h = 0: must be ≥ 1``, ``scenario: duration_h = true: must
+        be a number, not true/false``), or a start outside :data:`SUPPORTED_START_YEARS`.
     """
     document = _parse(text, label)
     version = _version(document, label)
     for old in range(version, SCHEMA_VERSION):
         document = MIGRATIONS[old](document)
     _check_keys(document, label)
+    if "saved_with" in document:
+        _check_saved_with(document["saved_with"], label)
     city_id = _city(document["city"], label)
     fields = document["scenario"]
     if not isinstance(fields, dict):
@@ -143,17 +184,95 @@ def read(path: str | Path) -> tuple[str, Scenario]:
     KizunaInputError
         If there is no such file, it cannot be read, or :func:`loads` refuses it.
     """
-    file = Path(path)
     label = f"{FILE_LABEL} {str(path)!r}"
-    if file.is_dir():
-        raise KizunaInputError(f"{label}: is a folder, not a file")
-    if not file.is_file():
-        raise KizunaInputError(f"{label}: no such file")
+    return loads(_read_bytes(Path(path), label, SCENARIO_FILE_LIMIT), label=label)
+
+
+def read_json_file(path: str | Path, label: str, limit: JsonLimit) -> Any:
+    """The JSON value in a file, read only up to ``limit.max_bytes`` (:func:`parse_json` of its bytes).
+
+    Raises
+    ------
+    KizunaInputError
+        If there is no such file, it cannot be read or :func:`parse_json` refuses it.
+    """
+    return parse_json(_read_bytes(Path(path), label, limit), label, limit)
+
+
+def _read_bytes(file: Path, label: str, limit: JsonLimit) -> bytes:
+    """A file's bytes, at most ``limit.max_bytes + 1`` of them: a huge file (or /dev/zero) is never read whole."""
     try:
-        content = file.read_bytes()
+        if file.is_dir():
+            raise KizunaInputError(f"{label}: is a folder, not a file")
+        if not file.is_file():
+            raise KizunaInputError(f"{label}: no such file")
+        with file.open("rb") as handle:
+            content = handle.read(limit.max_bytes + 1)
+            size = max(len(content), file.stat().st_size)
     except OSError as exc:
         raise KizunaInputError(f"{label}: cannot be read ({exc.strerror})") from None
-    return loads(content, label=label)
+    if size > limit.max_bytes:
+        raise KizunaInputError(_too_large(label, size, limit))
+    return content
+
+
+def _too_large(label: str, size: int, limit: JsonLimit) -> str:
+    return (f"{label}: {size / 1e6:.1f} MB is too large for {limit.what} "
+            f"(at most {limit.max_bytes / 1e6:g} MB; {limit.typical})")
+
+
+class _NumberTooLong(ValueError):
+    """A JSON integer beyond Python's int parser (``sys.get_int_max_str_digits()`` digits)."""
+
+
+def _json_int(text: str) -> int:
+    digits = len(text.lstrip("-"))
+    if digits > sys.get_int_max_str_digits() > 0:
+        raise _NumberTooLong(f"a number with {digits} digits (at most {sys.get_int_max_str_digits()})")
+    return int(text)
+
+
+def parse_json(content: str | bytes, label: str, limit: JsonLimit) -> Any:
+    """One JSON value from text or UTF-8 bytes, refused with one sentence when it cannot be read.
+
+    The size is checked before anything is decoded; JSON's ``NaN``, ``Infinity`` and a number
+    beyond a float (``1e400``) read as floats that the records then refuse by name.
+
+    Parameters
+    ----------
+    content : str or bytes
+        The text, or its UTF-8 bytes (a byte-order mark is skipped).
+    label : str
+        How messages name the input, e.g. ``"scenario file"``.
+    limit : JsonLimit
+        Largest size and the words of the messages.
+
+    Raises
+    ------
+    KizunaInputError
+        Larger than ``limit.max_bytes``, not UTF-8, empty, not JSON, nested deeper than
+        Python's JSON reader goes or holding an integer too long for Python to read.
+    """
+    if not isinstance(content, str | bytes | bytearray):
+        raise KizunaInputError(f"{label}: expected text, got {type(content).__name__}")
+    if len(content) > limit.max_bytes:
+        raise KizunaInputError(_too_large(label, len(content), limit))
+    if isinstance(content, bytes | bytearray):
+        try:
+            content = bytes(content).decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise KizunaInputError(f"{label}: not UTF-8 text; {limit.not_utf8}") from None
+    if not content.strip():
+        raise KizunaInputError(f"{label}: the file is empty")
+    try:
+        return json.loads(content, parse_int=_json_int)
+    except json.JSONDecodeError as exc:
+        raise KizunaInputError(f"{label}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+    except RecursionError:
+        raise KizunaInputError(
+            f"{label}: not valid JSON: nested more than {sys.getrecursionlimit():,} levels deep") from None
+    except _NumberTooLong as exc:
+        raise KizunaInputError(f"{label}: not valid JSON: {exc}") from None
 
 
 def start_year_problem(start: dt.datetime) -> str | None:
@@ -165,62 +284,44 @@ def start_year_problem(start: dt.datetime) -> str | None:
 
 
 def _scenario(fields: dict[str, Any], label: str) -> Scenario:
-    problems = {name: problem for name, value in fields.items()
-                if (problem := _json_number_problem(name, value)) is not None}
-    scenario = None
     try:
-        scenario = Scenario.from_dict({name: value for name, value in fields.items() if name not in problems})
+        return Scenario.from_dict(fields)
     except KizunaInputError as error:
-        messages = [f"scenario: {name} = {_shown(fields[name])}: {problem}" for name, problem in problems.items()]
-        raise KizunaInputError([f"{label}: {message}" for message in messages + error.problems]) from None
-    if scenario.start is not None and (problem := start_year_problem(scenario.start)) is not None:
-        problems["start"] = problem
-    if problems:
-        raise KizunaInputError([f"{label}: scenario: {name} = {_shown(fields[name])}: {problem}"
-                                for name, problem in problems.items()])
-    return scenario
+        if len(error.details) != len(error.problems):
+            raise KizunaInputError([f"{label}: {problem}" for problem in error.problems]) from None
+        raise KizunaInputError([f"{label}: {_as_in_the_file(problem)}" for problem in error.details]) from None
 
 
-def _json_number_problem(name: str, value: Any) -> str | None:
-    """JSON's true/false and NaN/Infinity, which the record would take as numbers."""
-    field = Scenario.model_fields.get(name)
-    if field is None or not _is_number_field(field.annotation):
-        return None
-    if isinstance(value, bool):
-        return "must be a number, not true/false"
-    if isinstance(value, float) and not math.isfinite(value):
-        return "must be a finite number"
-    return None
+def _as_in_the_file(problem: Problem) -> str:
+    """A record's message with true/false, null, NaN and Infinity written as the file writes them."""
+    value = problem.value
+    json_word = isinstance(value, bool) or (isinstance(value, float) and not math.isfinite(value))
+    if problem.field is None or not json_word:
+        return problem.message
+    return f"{problem.record}: {problem.field} = {_shown(value)}: {problem.rule}"
 
 
-def _is_number_field(annotation: Any) -> bool:
-    if typing.get_origin(annotation) in (typing.Union, types.UnionType):
-        return any(_is_number_field(arg) for arg in typing.get_args(annotation))
-    return annotation in (int, float)
+def _check_saved_with(saved_with: Any, label: str) -> None:
+    if not isinstance(saved_with, str) or len(saved_with) > MAX_SAVED_WITH_CHARS:
+        raise KizunaInputError(
+            f"{label}: saved_with = {_shown(saved_with)}: must be text of at most {MAX_SAVED_WITH_CHARS} "
+            f"characters, e.g. 'Kizuna 0.1.0'"
+        )
 
 
 def _shown(value: Any) -> str:
-    return json.dumps(value) if isinstance(value, bool | float) else repr(value)
+    """A value as the file writes it: true/false, null, NaN and Infinity in JSON's words, else its short repr."""
+    if value is None or isinstance(value, bool) or (isinstance(value, float) and not math.isfinite(value)):
+        return json.dumps(value)
+    return shown(value)
 
 
 def _parse(text: str | bytes, label: str) -> dict[str, Any]:
-    if isinstance(text, bytes | bytearray):
-        try:
-            text = bytes(text).decode("utf-8-sig")
-        except UnicodeDecodeError:
-            raise KizunaInputError(f"{label}: not UTF-8 text; is this a Kizuna scenario file?") from None
-    if not isinstance(text, str):
-        raise KizunaInputError(f"{label}: expected text, got {type(text).__name__}")
-    if not text.strip():
-        raise KizunaInputError(f"{label}: the file is empty")
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise KizunaInputError(f"{label}: not valid JSON (line {exc.lineno}, column {exc.colno}: {exc.msg})") from None
+    document = parse_json(text, label, SCENARIO_FILE_LIMIT)
     if not isinstance(document, dict):
         raise KizunaInputError(f"{label}: expected a JSON object, got {_json_type(document)}")
     if document.get("kind") != KIND:
-        found = "no 'kind'" if "kind" not in document else f"kind = {document['kind']!r}"
+        found = "no 'kind'" if "kind" not in document else f"kind = {shown(document['kind'])}"
         raise KizunaInputError(f"{label}: {found}: not a Kizuna scenario file (kind must be '{KIND}')")
     return document
 
@@ -230,7 +331,7 @@ def _version(document: dict[str, Any], label: str) -> int:
         raise KizunaInputError(f"{label}: schema_version is missing")
     version = document["schema_version"]
     if isinstance(version, bool) or not isinstance(version, int):
-        raise KizunaInputError(f"{label}: schema_version = {version!r}: must be a whole number")
+        raise KizunaInputError(f"{label}: schema_version = {_shown(version)}: must be a whole number")
     if version > SCHEMA_VERSION:
         raise KizunaInputError(
             f"{label} version {version} is newer than this Kizuna reads ({SCHEMA_VERSION}): "
@@ -248,7 +349,7 @@ def _check_keys(document: dict[str, Any], label: str) -> None:
     unknown = sorted(set(document) - set(REQUIRED_KEYS) - set(OPTIONAL_KEYS))
     if unknown:
         raise KizunaInputError(
-            f"{label}: unknown key '{unknown[0]}': allowed keys are {', '.join(REQUIRED_KEYS + OPTIONAL_KEYS)}"
+            f"{label}: unknown key {shown(unknown[0])}: allowed keys are {', '.join(REQUIRED_KEYS + OPTIONAL_KEYS)}"
         )
     missing = [key for key in REQUIRED_KEYS if key not in document]
     if missing:
@@ -258,7 +359,7 @@ def _check_keys(document: dict[str, Any], label: str) -> None:
 def _city(city_id: Any, label: str) -> str:
     cities = list_cities()
     if not isinstance(city_id, str) or city_id not in cities:
-        raise KizunaInputError(f"{label}: city = {city_id!r}: must be one of {', '.join(cities)}")
+        raise KizunaInputError(f"{label}: city = {shown(city_id)}: must be one of {', '.join(cities)}")
     return city_id
 
 

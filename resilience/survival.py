@@ -24,6 +24,7 @@ import pandas as pd
 from numba import njit
 
 from resilience.errors import KizunaInputError
+from resilience.records import MAX_HOURS, MAX_POWER_KW, shown
 from resilience.storage import UNMET_TOLERANCE_KWH
 
 if TYPE_CHECKING:
@@ -272,18 +273,43 @@ def _survival_probability(hours_survived: np.ndarray, max_duration_h: int) -> np
 
 
 def _fmt(value) -> str:
-    return f"{value:g}" if isinstance(value, Real) else repr(value)
+    if isinstance(value, Real) and not isinstance(value, bool) and not (
+            isinstance(value, Integral) and abs(int(value)).bit_length() > 128):
+        return f"{value:g}"
+    return shown(value)  # text, true/false, lists … and integers too long to show whole
 
 
-def _series(name: str, values, problems: list[str], *, upper: float | None = None) -> np.ndarray | None:
-    """An 8,760-value float array, or ``None`` after noting what is wrong with it."""
+def _not_a_number(value) -> str:
+    if isinstance(value, bool):
+        return "must be a number, not true/false"
+    if isinstance(value, str | bytes):
+        return "must be a number, not text"
+    return "must be a number"
+
+
+def _is_number(value) -> bool:
+    return isinstance(value, Real) and not isinstance(value, bool | np.bool_)
+
+
+def _series(name: str, values, problems: list[str], *, upper: float | None = None,
+            limit: float | None = None) -> np.ndarray | None:
+    """An 8,760-value float array, or ``None`` after noting what is wrong with it.
+
+    ``upper`` is the top of the allowed range (1 for a fraction, said as "between 0 and 1"), ``limit`` an input
+    limit above which a value is absurd (docs/model.md, "Input limits"). A list's length and element types are
+    checked before it is converted, so a list of ten million values or of true/false and text is refused at once.
+    """
     index = getattr(values, "index", None)
     if isinstance(index, pd.DatetimeIndex) and index.tz is None:
         problems.append(f"{name} has a naive time index: must be tz-aware")
         return None
+    problem = _element_problem(name, values, upper, limit)
+    if problem is not None:
+        problems.append(problem)
+        return None
     try:
         array = np.asarray(values, dtype=float)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         problems.append(f"{name}: must be a sequence of numbers")
         return None
     if array.ndim != 1:
@@ -298,6 +324,9 @@ def _series(name: str, values, problems: list[str], *, upper: float | None = Non
     if not bad.any():
         bad = (array < 0) | (array > upper) if upper is not None else array < 0
         what = allowed
+    if not bad.any() and limit is not None:
+        bad = array > limit
+        what = f"must be ≤ {limit:g}"
     if bad.any():
         where = np.flatnonzero(bad)
         more = f" (and {where.size - 1} more)" if where.size > 1 else ""
@@ -306,22 +335,53 @@ def _series(name: str, values, problems: list[str], *, upper: float | None = Non
     return array
 
 
+def _element_problem(name: str, values, upper: float | None, limit: float | None) -> str | None:
+    """What is wrong with a list's length or element types, or an array's dtype, before converting it."""
+    if isinstance(values, list | tuple):
+        if len(values) != HOURS_PER_YEAR:
+            return f"{name} has {len(values)} values: must have {HOURS_PER_YEAR}"
+        if not all(_is_number(value) for value in values):
+            return f"{name}: must be a sequence of numbers"
+        huge = next((i for i, value in enumerate(values)
+                     if isinstance(value, Integral) and abs(int(value)).bit_length() > 1000), None)
+        if huge is not None:  # beyond a float, so beyond any limit
+            top = "must be between 0 and 1" if upper is not None else f"must be ≤ {limit:g}"
+            return f"{name}[{huge}] = {_fmt(values[huge])}: {top}"
+        return None
+    kind = getattr(getattr(values, "dtype", None), "kind", "f")
+    if kind in "iuf" or (kind == "O" and all(_is_number(value) for value in np.ravel(values))):
+        return None
+    return f"{name}: must be a sequence of numbers"  # an array of true/false, text or other objects
+
+
 def _number(name: str, value, problems: list[str], *, low: float = 0.0, high: float | None = None,
-            low_open: bool = False) -> float:
+            low_open: bool = False, limit: float | None = None) -> float:
+    """``value`` as a float, after noting what is wrong with it.
+
+    ``high`` is the top of the allowed range (1 for a fraction, said with the range), ``limit`` an input limit
+    above which a value is absurd (docs/model.md, "Input limits"; said as "must be ≤ limit").
+    """
     if low_open:
         allowed = f"must be > {low:g} and ≤ {high:g}"
     elif high is not None:
         allowed = f"must be between {low:g} and {high:g}"
     else:
         allowed = f"must be ≥ {low:g}"
-    if isinstance(value, bool) or not isinstance(value, Real):
-        problems.append(f"{name} = {value!r}: {allowed}")
+    if not _is_number(value):
+        problems.append(f"{name} = {_fmt(value)}: {_not_a_number(value)}")
         return math.nan
-    value = float(value)
-    too_low = value <= low if low_open else value < low
-    if not math.isfinite(value) or too_low or (high is not None and value > high):
-        problems.append(f"{name} = {_fmt(value)}: {allowed}")
-    return value
+    try:
+        number = float(value)
+    except OverflowError:  # an integer beyond a float
+        beyond = allowed if value < 0 or limit is None else f"must be ≤ {limit:g}"
+        problems.append(f"{name} = {_fmt(value)}: {beyond}")
+        return math.nan
+    too_low = number <= low if low_open else number < low
+    if not math.isfinite(number) or too_low or (high is not None and number > high):
+        problems.append(f"{name} = {_fmt(number)}: {allowed}")
+    elif limit is not None and number > limit:
+        problems.append(f"{name} = {_fmt(number)}: must be ≤ {limit:g}")
+    return number
 
 
 # ----------------------------------------------------------------------------------------------------------------------
@@ -337,12 +397,14 @@ def _prepare(critical_load_kw, pv_kw, system: BackupSystem, max_duration_h) -> d
     from resilience.systems import BackupSystem
 
     problems: list[str] = []
-    load = _series("critical_load_kw", critical_load_kw, problems)
-    pv = np.zeros(HOURS_PER_YEAR) if pv_kw is None else _series("pv_kw", pv_kw, problems)
+    load = _series("critical_load_kw", critical_load_kw, problems, limit=MAX_POWER_KW)
+    pv = np.zeros(HOURS_PER_YEAR) if pv_kw is None else _series("pv_kw", pv_kw, problems, limit=MAX_POWER_KW)
     if not isinstance(system, BackupSystem):
-        problems.append(f"system = {system!r}: must be a BackupSystem (resilience.systems)")
+        problems.append(f"system = {shown(system)}: must be a BackupSystem (resilience.systems)")
     if isinstance(max_duration_h, bool) or not isinstance(max_duration_h, Integral) or max_duration_h < 1:
         problems.append(f"max_duration_h = {_fmt(max_duration_h)}: must be an integer ≥ 1")
+    elif max_duration_h > MAX_HOURS:  # one row of the probability curve per hour, one sweep step per hour
+        problems.append(f"max_duration_h = {_fmt(max_duration_h)}: must be ≤ {MAX_HOURS} (a year)")
     if problems:
         raise KizunaInputError(problems)
     return {
@@ -392,16 +454,19 @@ def survival_sweep(critical_load_kw, pv_kw, system: BackupSystem, *,
     Parameters
     ----------
     critical_load_kw : sequence of float, length 8760
-        Load to carry in each hour of the year [kW ≥ 0]. A pandas Series with
-        a naive DatetimeIndex is rejected.
+        Load to carry in each hour of the year [kW, 0 to
+        :data:`~resilience.records.MAX_POWER_KW`]. A pandas Series with a
+        naive DatetimeIndex is rejected, and so are true/false and text.
     pv_kw : sequence of float, length 8760, or None
-        PV AC output in each hour [kW ≥ 0]; None for no PV.
+        PV AC output in each hour [kW, 0 to :data:`~resilience.records.MAX_POWER_KW`];
+        None for no PV.
     system : resilience.systems.BackupSystem
         The battery and the generator with their state at the outage start
         (built by hand, or by :meth:`~resilience.systems.BackupSystem.from_facility`
         and :meth:`~resilience.systems.BackupSystem.from_household`).
     max_duration_h : int, default 8760
-        Horizon: a start that survives this many hours scores this value [h].
+        Horizon: a start that survives this many hours scores this value [h],
+        1 to 8,760 (:data:`~resilience.records.MAX_HOURS`).
 
     Returns
     -------

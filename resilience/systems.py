@@ -29,7 +29,17 @@ from resilience.citydata import load_city
 from resilience.errors import KizunaInputError
 from resilience.facilities import BATTERY_CHARGE_EFFICIENCY, BATTERY_DISCHARGE_EFFICIENCY, generator_burn_l_per_h
 from resilience.loads import facility_load_kw, household_load_kw
-from resilience.records import City, Facility, Household, SurvivalSetup
+from resilience.records import (
+    MAX_FUEL_INTERCEPT_L_PER_H,
+    MAX_FUEL_LITRES,
+    MAX_FUEL_SLOPE_L_PER_KWH,
+    MAX_POWER_KW,
+    MAX_STORAGE_KWH,
+    City,
+    Facility,
+    Household,
+    SurvivalSetup,
+)
 from resilience.result_cache import shared_result_cache
 from resilience.solar import pv_ac_kw_per_kwp
 from resilience.survival import (
@@ -56,6 +66,13 @@ class BackupSystem:
     system names only what it has. All values are checked when the record is
     built; the fields then hold floats (``initial_soc`` a float or a read-only
     array of 8,760) and ``fuel_intercept_l_per_h`` its resolved value.
+
+    Every amount has an upper input limit far beyond any real site (docs/model.md, "Input limits"):
+    :data:`~resilience.records.MAX_STORAGE_KWH` for the battery, :data:`~resilience.records.MAX_POWER_KW`
+    for its inverter and the generator, :data:`~resilience.records.MAX_FUEL_LITRES`,
+    :data:`~resilience.records.MAX_FUEL_SLOPE_L_PER_KWH` and
+    :data:`~resilience.records.MAX_FUEL_INTERCEPT_L_PER_H` for the fuel; a value must be a number
+    (not true/false or text).
 
     Attributes
     ----------
@@ -125,8 +142,8 @@ class BackupSystem:
     def __post_init__(self):
         problems: list[str] = []
         checked = {
-            "battery_kwh": _number("battery_kwh", self.battery_kwh, problems),
-            "battery_kw": _number("battery_kw", self.battery_kw, problems),
+            "battery_kwh": _number("battery_kwh", self.battery_kwh, problems, limit=MAX_STORAGE_KWH),
+            "battery_kw": _number("battery_kw", self.battery_kw, problems, limit=MAX_POWER_KW),
         }
         soc = self.initial_soc
         if isinstance(soc, Real) and not isinstance(soc, bool):
@@ -140,14 +157,17 @@ class BackupSystem:
         checked["soc_min"] = _number("soc_min", self.soc_min, problems, high=1.0)
         for name in ("charge_efficiency", "discharge_efficiency"):
             checked[name] = _number(name, getattr(self, name), problems, high=1.0, low_open=True)
-        for name in ("generator_kw", "fuel_litres", "fuel_slope_l_per_kwh"):
-            checked[name] = _number(name, getattr(self, name), problems)
+        for name, limit in (("generator_kw", MAX_POWER_KW), ("fuel_litres", MAX_FUEL_LITRES),
+                            ("fuel_slope_l_per_kwh", MAX_FUEL_SLOPE_L_PER_KWH)):
+            checked[name] = _number(name, getattr(self, name), problems, limit=limit)
         if self.fuel_intercept_l_per_h is None:
+            # The default idle burn of a valid rating (a bad rating is reported above, not computed with).
+            rating = checked["generator_kw"] if 0 <= checked["generator_kw"] <= MAX_POWER_KW else 0.0
             checked["fuel_intercept_l_per_h"] = float(generator_burn_l_per_h(
-                0.0, checked["generator_kw"], 0.0, DEFAULT_FUEL_INTERCEPT_L_PER_H_PER_KW))
+                0.0, rating, 0.0, DEFAULT_FUEL_INTERCEPT_L_PER_H_PER_KW))
         else:
             checked["fuel_intercept_l_per_h"] = _number("fuel_intercept_l_per_h", self.fuel_intercept_l_per_h,
-                                                        problems)
+                                                        problems, limit=MAX_FUEL_INTERCEPT_L_PER_H)
         checked["generator_min_turndown"] = _number("generator_min_turndown", self.generator_min_turndown,
                                                     problems, high=1.0)
         if problems:

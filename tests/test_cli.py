@@ -312,7 +312,7 @@ BAD_SCENARIO_INPUTS = {
     "true for a number flag": (lambda d: ["--essential-kwh-per-day", "true"],
                                ["--essential-kwh-per-day = 'true'", "expected a number (kWh/day)"]),
     "fraction of an hour": (lambda d: ["--hours", "2.5"], ["--hours = '2.5'", "whole number (h)"]),
-    "zero ration": (lambda d: ["--petrol-ration-litres", "0"], ["--petrol-ration-litres = 0", "> 0 (L)"]),
+    "zero ration": (lambda d: ["--petrol-ration-litres", "0"], ["--petrol-ration-litres = 0", "> 0 and ≤ 200 (L)"]),
     "unknown city flag": (lambda d: ["--city", "tokyo"], ["unknown city 'tokyo'"]),
     "unknown preset flag": (lambda d: ["--preset", "atlantis-2030"], ["--preset", "atlantis-2030"]),
     "unknown choice flag": (lambda d: ["--weather", "stormy"], ["--weather", "stormy", "overcast"]),

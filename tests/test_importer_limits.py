@@ -136,7 +136,7 @@ IMPOSSIBLE = {
         "facilities.csv row 7, facility 'kita-hospitals': generator_kw = 300,000,000 kW is more than 100,000 kW per "
         "site: 100 MW is a power station; check the unit (kW, not W)"),
     "tank in millilitres": (
-        "facilities", 2, {"tank_litres": "1e11", "fuel_litres": "1e11"},
+        "facilities", 2, {"tank_litres": "1e11"},
         "facilities.csv row 2, facility 'nishi-hospitals': tank_litres = 100,000,000,000 L over 4 sites is more than "
         "20,000,000 L per site: a month of a 100 MW generator at full load; check the unit (litres, not "
         "millilitres)"),
@@ -168,7 +168,7 @@ IMPOSSIBLE = {
         "or a blank location (0, 0)"),
     "household use per year": (
         "city", "household_kwh_per_day", {"value": "4161"},
-        "city.csv row 9: household_kwh_per_day = 4,161 kWh/day is more than 200 kWh/day: 7 times a US "
+        "city.csv row 9: household_kwh_per_day = 4,161 kWh/day is more than 100 kWh/day: 3.4 times a US "
         "household's use; check the unit (kWh per day, not per year)"),
     "pv outlet above the PV system": (
         "city", "pv_outlet_kw", {"value": "6"},

@@ -18,6 +18,7 @@ from hypothesis import strategies as st
 from resilience.citydata import export_city, load_city
 from resilience.errors import KizunaInputError
 from resilience.importing import COLUMNS, Problem, main_validate, read_city_tables, summary, validate_path
+from resilience.records import MAX_COUNT, MAX_POWER_KW
 
 
 @pytest.fixture
@@ -71,7 +72,8 @@ def test_problem_reads_as_one_line():
 
 def test_negative_fuel(folder):
     _set_cell(folder / "facilities.csv", 7, "fuel_litres", "-5")
-    assert _messages(folder) == ["facilities.csv row 7, column fuel_litres: value -5: expected a number ≥ 0"]
+    assert _messages(folder) == ["facilities.csv row 7, column fuel_litres: value -5: "
+                                 "expected a number from 0 to 1,000,000,000"]
 
 
 def test_missing_column(folder):
@@ -235,7 +237,7 @@ def test_excel_cell_problem_names_sheet_and_row(workbook):
     sheet.cell(row=7, column=column, value=-5)
     book.save(workbook)
     assert _messages(workbook) == ["saitama.xlsx sheet facilities row 7, column fuel_litres: value -5: "
-                                   "expected a number ≥ 0"]
+                                   "expected a number from 0 to 1,000,000,000"]
 
 
 def test_unreadable_workbook(tmp_path):
@@ -356,7 +358,7 @@ def test_load_city_raises_every_problem(folder):
         load_city(folder)
     assert caught.value.problems == [
         "districts.csv row 2, column bev_count: value -3: expected a whole number ≥ 0",
-        "facilities.csv row 7, column fuel_litres: value -5: expected a number ≥ 0"]
+        "facilities.csv row 7, column fuel_litres: value -5: expected a number from 0 to 1,000,000,000"]
 
 
 def test_summary_of_a_bundled_city():
@@ -379,7 +381,7 @@ def test_main_validate_prints_every_problem_and_exits_2(folder, capsys):
     assert out == ""
     assert err.splitlines() == [
         "districts.csv row 2, column bev_count: value -3: expected a whole number ≥ 0",
-        "facilities.csv row 7, column fuel_litres: value -5: expected a number ≥ 0",
+        "facilities.csv row 7, column fuel_litres: value -5: expected a number from 0 to 1,000,000,000",
         f"2 problems in {folder}"]
 
 
@@ -397,17 +399,18 @@ _SHARE_SPEC = next(s for s in COLUMNS["districts"] if s.name == "home_parking_sh
 def test_a_number_cell_is_accepted_exactly_when_it_is_finite_and_in_range(value):
     for raw in (value, repr(value)):
         parsed, expected = _NUMBER_SPEC.parse(raw)
-        if math.isfinite(value) and value >= 0:
+        if math.isfinite(value) and 0 <= value <= MAX_POWER_KW:
             assert (parsed, expected) == (value, None)
         else:
-            assert parsed is None and expected.startswith("a number ≥ 0")
+            assert parsed is None and expected.startswith("a number from 0 to 10,000,000")
 
 
 @given(st.integers(min_value=-10**12, max_value=10**12))
 def test_a_whole_number_cell_round_trips(value):
     parsed, expected = _WHOLE_SPEC.parse(str(value))
-    assert (parsed, expected) == ((value, None) if value >= 0 else (None, "a whole number ≥ 0"))
-    assert _WHOLE_SPEC.parse(f"{value}.5")[1] == "a whole number ≥ 0"
+    allowed = "a whole number from 0 to 100,000,000"
+    assert (parsed, expected) == ((value, None) if 0 <= value <= MAX_COUNT else (None, allowed))
+    assert _WHOLE_SPEC.parse(f"{value}.5")[1] == allowed
 
 
 @given(st.floats(min_value=-2, max_value=3))

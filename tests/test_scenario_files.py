@@ -14,7 +14,7 @@ from reports.scenario_files import KIND, SCHEMA_VERSION, dump, load
 from resilience import scenario_file
 from resilience.citydata import list_cities
 from resilience.errors import KizunaInputError
-from resilience.records import PRESET_IDS, Scenario
+from resilience.records import MAX_HOURS, MAX_HOUSEHOLD_KWH_PER_DAY, MAX_TANK_LITRES, PRESET_IDS, Scenario
 
 
 def fraction():
@@ -30,16 +30,16 @@ scenarios = st.builds(
     preset=st.sampled_from(PRESET_IDS),
     start=optional(st.datetimes(min_value=dt.datetime(1990, 1, 1), max_value=dt.datetime(2100, 12, 31))),
     duration_h=st.integers(1, 8760),
-    custom_outage_h=st.floats(0, 1e4, allow_nan=False),
-    custom_restoration_h=st.floats(0, 1e4, allow_nan=False),
+    custom_outage_h=st.floats(0, MAX_HOURS, allow_nan=False),
+    custom_restoration_h=st.floats(0, MAX_HOURS, allow_nan=False),
     ev_stock_multiplier=st.floats(0, 100, allow_nan=False),
     v2h_adoption_share=optional(fraction()),
     reserve_soc=optional(fraction()),
-    essential_kwh_per_day=st.floats(0, 1e3, allow_nan=False),
+    essential_kwh_per_day=st.floats(0, MAX_HOUSEHOLD_KWH_PER_DAY, allow_nan=False),
     load_mode=st.sampled_from(["essential", "full"]),
     diesel_stock_multiplier=st.floats(0, 100, allow_nan=False),
-    diesel_resupply_delay_h=optional(st.floats(0, 1e4, allow_nan=False)),
-    petrol_ration_litres=optional(st.floats(0, 1e3, allow_nan=False, exclude_min=True)),
+    diesel_resupply_delay_h=optional(st.floats(0, MAX_HOURS, allow_nan=False)),
+    petrol_ration_litres=optional(st.floats(0, MAX_TANK_LITRES, allow_nan=False, exclude_min=True)),
     pv_multiplier=st.floats(0, 100, allow_nan=False),
     weather=st.sampled_from(["clear", "typical", "overcast"]),
 )
