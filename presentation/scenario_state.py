@@ -13,10 +13,12 @@ control's label by looking its field up (:func:`control_problems`).
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from presentation.formatting import quoted
 from presentation.hit_area import chosen_districts
 from presentation.text import TEXT
 from resilience.citydata import bundled_city_id, list_cities, load_city
@@ -88,6 +90,8 @@ FIELD_LABEL_KEYS = {
     "pv_multiplier": "control.pv_multiplier",
     "weather": "control.weather",
 }
+#: Scenario fields kept as a share 0–1 whose control shows per cent.
+PERCENT_FIELDS = frozenset({"v2h_adoption_share", "reserve_soc"})
 #: Controls whose value is the scenario field as it stands.
 _DIRECT_CONTROLS = (PRESET, DURATION, CUSTOM_OUTAGE, CUSTOM_RESTORATION, EV_MULTIPLIER, ESSENTIAL, LOAD_MODE,
                     DIESEL_MULTIPLIER, PV_MULTIPLIER, WEATHER)
@@ -272,14 +276,28 @@ def control_problems(error: KizunaInputError) -> list[str]:
 
 
 def control_problem(problem: Problem) -> str:
-    """One engine problem under its control's label (the engine's message for a field no control has)."""
+    """One engine problem under its control's label and in its unit (the engine's message for a field no control has).
+
+    A share the control shows in per cent is said in per cent: ``V2H adoption [% of EV households] = 500:
+    must be ≤ 100``, not ``v2h_adoption_share = 5.0: must be ≤ 1``.
+    """
     label_key = FIELD_LABEL_KEYS.get(problem.field or "") if problem.record == "scenario" else None
     if label_key is None:
         return problem.message
-    shown = repr(problem.value)
-    if isinstance(problem.value, float) and shown.endswith(".0"):
+    value, rule = problem.value, problem.rule
+    if problem.field in PERCENT_FIELDS and _is_plain_number(value):
+        value = _percent(value)
+        if problem.limit is not None:
+            sign, bound = problem.limit
+            rule = TEXT["control.problem_bound"].format(sign=sign, bound=_percent(bound))
+    shown = quoted(repr(value))
+    if isinstance(value, float) and shown.endswith(".0"):
         shown = shown[:-2]
-    return f"{TEXT[label_key]} = {shown}: {problem.rule}"
+    return f"{TEXT[label_key]} = {shown}: {rule}"
+
+
+def _is_plain_number(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 @dataclass(frozen=True)

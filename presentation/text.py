@@ -110,6 +110,7 @@ TEXT = MappingProxyType(
         "control.weather_clear": "Clear",
         "control.weather_typical": "Typical",
         "control.weather_overcast": "Overcast",
+        "control.problem_bound": "must be {sign} {bound}",
         "control.problem_state": "The page's scenario could not be read; open the page again from the top bar",
         "control.problem_city": "City '{city}' is not bundled; choose one of {cities}",
         "control.problem_date": "Start date '{value}': not a date in the form YYYY-MM-DD ({reason})",

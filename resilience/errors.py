@@ -24,6 +24,9 @@ class Problem:
         What is allowed, e.g. ``"must be ≥ 0"``.
     message : str
         The whole sentence, as in :attr:`KizunaInputError.problems`.
+    limit : tuple of (str, float) or None
+        The bound the value broke, as ``("≤", 1.0)``, where the rule is one (so that a
+        user interface can say it in its own unit, e.g. ``≤ 100 %``).
     """
 
     record: str
@@ -31,6 +34,7 @@ class Problem:
     value: Any
     rule: str
     message: str
+    limit: tuple[str, float] | None = None
 
 
 class KizunaInputError(ValueError):

@@ -132,6 +132,20 @@ def _bound_text(value: Any) -> Any:
     return value
 
 
+#: pydantic's bound constraints → how a rule writes them.
+_LIMIT_SIGNS = {"greater_than_equal": ("ge", "≥"), "greater_than": ("gt", ">"), "less_than_equal": ("le", "≤"),
+                "less_than": ("lt", "<")}
+
+
+def _limit(error: dict[str, Any]) -> tuple[str, float] | None:
+    """The bound a value broke, e.g. ``("≤", 1.0)``; None for any other kind of problem."""
+    if error["type"] not in _LIMIT_SIGNS:
+        return None
+    key, sign = _LIMIT_SIGNS[error["type"]]
+    bound = (error.get("ctx") or {}).get(key)
+    return (sign, float(bound)) if isinstance(bound, int | float) else None
+
+
 def _describe(error: dict[str, Any]) -> str:
     if error["type"] == "value_error" and "error" in (error.get("ctx") or {}):
         return str(error["ctx"]["error"])  # a field validator's own sentence, without pydantic's "Value error, "
@@ -363,7 +377,8 @@ class Record(BaseModel):
                 value = data[error["loc"][0]]  # the text as given, not the number read from it
             rule = _describe(error)
             message = f"{label}: {field} = {'missing' if missing else shown(value)}: {rule}"
-            details.append(Problem(record=label, field=field, value=value, rule=rule, message=message))
+            details.append(Problem(record=label, field=field, value=value, rule=rule, message=message,
+                                   limit=_limit(error)))
         return KizunaInputError([problem.message for problem in details], details)
 
 

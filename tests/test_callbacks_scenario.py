@@ -486,3 +486,16 @@ def test_the_download_bar_names_and_loads_through_the_top_bar_link() -> None:
     assert broken is no_update and hidden is False
     saved_file, _, _ = downloads.save_carried_scenario(1, "/overview" + encode_query(saved))
     assert saved_file["filename"] == "kizuna-berlin-berlin-southwest-2026.kizuna.json"
+
+
+def test_a_share_the_control_shows_in_percent_is_named_in_percent():
+    from presentation.scenario_state import control_problems
+    from resilience.errors import KizunaInputError
+    from resilience.records import Scenario
+
+    with pytest.raises(KizunaInputError) as error:
+        Scenario(v2h_adoption_share=5.0)
+    assert control_problems(error.value) == [f"{TEXT['control.v2h_adoption_pct']} = 500: must be ≤ 100"]
+    with pytest.raises(KizunaInputError) as error:
+        Scenario(reserve_soc=-0.25)
+    assert control_problems(error.value) == [f"{TEXT['control.reserve_soc_pct']} = -25: must be ≥ 0"]
