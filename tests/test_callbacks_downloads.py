@@ -22,6 +22,7 @@ from components.scenario_controls import default_state
 from presentation.text import TEXT
 from reports.scenario_files import SCHEMA_VERSION, dump, load
 from resilience.citydata import list_cities, load_city
+from resilience.errors import KizunaInputError
 from resilience.records import PRESET_IDS, Household, Scenario, SurvivalSetup
 from resilience.survival import HOURS_PER_YEAR
 from resilience.systems import run_survival, survival_inputs
@@ -399,3 +400,18 @@ def test_the_download_runs_as_a_background_job_with_progress_on_the_menu_button(
 def _pressed(button, clicks, state, reported):
     context_value.set(AttributeDict(triggered_inputs=[{"prop_id": f"{button}.n_clicks", "value": 1}]))
     return downloads.download_for_scenario(*clicks, state, "", set_progress=reported.append)
+
+
+@pytest.mark.parametrize("city_id", ["/etc", "..", "data/cities/saitama"])
+def test_a_download_from_a_store_naming_a_path_is_refused_before_the_disk_is_read(city_id, monkeypatch):
+    from resilience import citydata
+    from resilience.records import Household, SurvivalSetup
+    from wiring.downloads import sweep_of, v2h_hourly_download
+
+    monkeypatch.setattr(citydata, "city_path", lambda city: pytest.fail(f"looked on disk for {city!r}"))
+    household = Household(city_id=city_id).to_dict()
+    with pytest.raises(KizunaInputError, match="unknown city"):
+        v2h_hourly_download({"household": household})
+    setup = SurvivalSetup(household=Household(city_id=city_id), source="household").to_dict()
+    with pytest.raises(KizunaInputError, match="unknown city"):
+        sweep_of(setup)

@@ -41,7 +41,8 @@ from components.url_state import link_states, scenario_page_href
 from presentation.scenario_state import state_scenario
 from presentation.scenario_text import scenario_summary
 from presentation.text import TEXT
-from resilience.citydata import load_city
+from reports.scenario_files import MAX_FILE_BYTES as UPLOAD_MAX_BYTES
+from resilience.citydata import bundled_city_id, load_bundled_city
 from resilience.errors import KizunaInputError
 from resilience.records import Household, SurvivalSetup
 from resilience.survival import SurvivalResult
@@ -198,9 +199,12 @@ def state_from_upload(contents: str) -> dict[str, Any]:
         With :func:`reports.scenario_files.load`'s message (not JSON, wrong kind, newer
         or older version, a bad field …) or for an upload that is not base64 data.
     """
-    from reports.scenario_files import FILE_LABEL, load
+    from reports.scenario_files import FILE_LABEL, MAX_UPLOAD_CHARS, load
 
     _, comma, payload = contents.partition(",")
+    if len(payload) > MAX_UPLOAD_CHARS:  # refused before decoding: a scenario file is about 1 kB
+        raise KizunaInputError(f"{FILE_LABEL}: the file is larger than {UPLOAD_MAX_BYTES // 1000:,} kB; "
+                               "a scenario file saved by Kizuna is about 1 kB")
     try:
         data = base64.b64decode(payload, validate=True) if comma else None
     except binascii.Error:
@@ -241,10 +245,13 @@ def v2h_hourly_download(v2h_state: Mapping[str, Any]) -> dict[str, Any]:
     ``v2h_state`` is the page's store, ``{"household": Household.to_dict(), ...}``: the
     estimate on screen, taken from the page's own cache.
     """
+    from reports.exports import csv_text
+
     household = Household.from_dict(dict(v2h_state["household"]))
+    bundled_city_id(household.city_id)  # the browser's store names a bundled city, never a path
     frame = v2h_hourly_frame(household_backup(household).estimate.hourly)
     name = f"{FILE_PREFIX}-v2h-{household.city_id}-{household.vehicle_id}-hourly.csv"
-    return dcc.send_string(frame.to_csv(index=False, lineterminator="\n"), name, type="text/csv")
+    return dcc.send_string(csv_text(frame), name, type="text/csv")
 
 
 def sweep_of(setup: Mapping[str, Any]) -> SurvivalResult:
@@ -253,6 +260,7 @@ def sweep_of(setup: Mapping[str, Any]) -> SurvivalResult:
     The page's background worker already swept it; the shared result cache hands that result over.
     """
     setup = SurvivalSetup.from_dict(dict(setup))
+    bundled_city_id(setup.household.city_id)  # the browser's store names a bundled city, never a path
     return run_survival(survival_inputs(setup), setup.max_duration_h)
 
 
@@ -266,7 +274,7 @@ def sweep_download(table: str, setup: Mapping[str, Any]) -> dict[str, Any]:
     record = SurvivalSetup.from_dict(dict(setup))
     sweep = sweep_of(setup)
     if record.source == "facility":
-        subject = find_facility(load_city(record.household.city_id), record.facility_id).id
+        subject = find_facility(load_bundled_city(record.household.city_id), record.facility_id).id
     else:
         subject = record.household.vehicle_id
     stem = f"{FILE_PREFIX}-survival-{record.household.city_id}-{subject}-{record.max_duration_h}h"
@@ -355,7 +363,7 @@ def download_bar() -> html.Div:
         _button("scenario_file.save", ids.SCENARIO_FILE_SAVE),
         dcc.Download(id=ids.SCENARIO_FILE_DOWNLOAD),
         dcc.Upload(
-            id=ids.SCENARIO_FILE_LOAD, accept=".json,application/json", multiple=False,
+            id=ids.SCENARIO_FILE_LOAD, accept=".json,application/json", multiple=False, max_size=UPLOAD_MAX_BYTES,
             className=_button_class(primary=False),
             children=html.Span(TEXT["scenario_file.load"], title=TEXT["scenario_file.load_hint"]),
         ),
