@@ -494,7 +494,10 @@ def remember_swept_setup(_n_clicks: int | None, survival_state: dict | None) -> 
     """The setup the Survival page sweeps when Run is pressed (and on load), so its CSV matches the figures."""
     if not isinstance(survival_state, dict) or not isinstance(survival_state.get("setup"), dict):
         return no_update
-    return survival_state["setup"]
+    try:  # kept only as the engine reads it: the store comes back from the browser
+        return SurvivalSetup.from_dict(dict(survival_state["setup"])).to_dict()
+    except KizunaInputError:
+        return no_update
 
 
 def download_sweep(_starts: int | None, _curve: int | None, setup: dict | None) -> tuple:
