@@ -26,7 +26,7 @@ import requests
 from components import ids
 from presentation.text import TEXT
 from tests.test_background import celery_stack  # noqa: F401 - the fixture, shared with the browser test
-from wiring.downloads import SCENARIO_DOWNLOADS
+from wiring.downloads import BACKGROUND_DOWNLOADS, SCENARIO_DOWNLOADS
 
 pytestmark = pytest.mark.subprocess  # the jobs run in processes forked from the server
 
@@ -141,9 +141,10 @@ def banner_text(outcome: Outcome, banner_id: str) -> str:
 
 def download_job(base_url: str, kind: str, href: str) -> Callable[[], Outcome]:
     """The Download menu's button for ``kind`` pressed for the scenario ``href`` (the top bar's Overview link)."""
-    spec = callback_spec(base_url, f"{ids.DOWNLOAD_FILE}.data")
+    spec = callback_spec(base_url, f"{ids.DOWNLOAD_FILE}.data.")  # the background job's (the CSVs' has "@")
     button = next(button for button, its_kind in SCENARIO_DOWNLOADS.items() if its_kind == kind)
-    inputs = [{"id": each, "property": "n_clicks", "value": int(each == button)} for each in SCENARIO_DOWNLOADS]
+    inputs = [{"id": each, "property": "n_clicks", "value": int(each == button)} for each in SCENARIO_DOWNLOADS
+              if each in BACKGROUND_DOWNLOADS]
     state = [{"id": ids.NAV_OVERVIEW, "property": "href", "value": href},
              {"id": ids.DOWNLOAD_PREPARED_BY, "property": "value", "value": ""}]
     return lambda: run_job(base_url, spec, inputs, state, [f"{button}.n_clicks"], path="/overview")

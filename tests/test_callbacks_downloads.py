@@ -385,8 +385,14 @@ def test_the_download_runs_as_a_background_job_with_progress_on_the_menu_button(
     app = Dash(__name__)
     downloads.register_callbacks(app)
     spec = next(callback for output, callback in app.callback_map.items()
-                if output.startswith(f"..{ids.DOWNLOAD_FILE}"))
+                if output.startswith(f"..{ids.DOWNLOAD_FILE}.data."))
     assert spec["background"]["progress"][0].component_id == downloads.DOWNLOAD_MENU_BUTTON
+    assert {each["id"] for each in spec["inputs"]} == downloads.BACKGROUND_DOWNLOADS
+    answered_at_once = next(callback for output, callback in app.callback_map.items()
+                            if output.startswith(f"..{ids.DOWNLOAD_FILE}.data@"))
+    assert not answered_at_once.get("background")
+    assert {each["id"] for each in answered_at_once["inputs"]} == {
+        ids.DOWNLOAD_CSV_CITY, ids.DOWNLOAD_CSV_DISTRICTS, ids.DOWNLOAD_CSV_FACILITIES}
     reported = []
     clicks = [1 if button == ids.DOWNLOAD_CSV_CITY else 0 for button in downloads.SCENARIO_DOWNLOADS]
     state = {"city": "saitama", "scenario": {**SHORT_STATE["scenario"], "duration_h": 12}}

@@ -188,9 +188,9 @@ class CallbackGuard:
             return self._number_problem(component, value, written)
         if kind in ("Dropdown", "RadioItems", "Checklist"):
             return self._choice_problem(component, kind, value, "options" in written)
-        if kind == "Input":
-            return None if value is None or (isinstance(value, str | int | float) and not isinstance(value, bool)
-                                             and len(str(value)) <= MAX_TEXT_CHARS) else "must be a short text"
+        if kind == "Input":  # a text field sends text (a number field is checked above)
+            return None if value is None or (isinstance(value, str) and len(value) <= MAX_TEXT_CHARS) \
+                else f"must be a text of at most {MAX_TEXT_CHARS:,} characters"
         return None
 
     def _number_problem(self, component: Any, value: Any, written: set[str]) -> str | None:

@@ -521,6 +521,12 @@ def download_v2h_hourly(n_clicks: int | None, v2h_state: dict | None) -> tuple:
         return no_update, " ".join(error.problems)
 
 
+#: Downloads built as background jobs (a PDF or HTML briefing draws its charts, a workbook holds every table:
+#: seconds of work); the CSV files take tens of milliseconds and are answered in the request, which a forked
+#: job would cost far more than.
+BACKGROUND_DOWNLOADS = frozenset({ids.DOWNLOAD_PDF, ids.DOWNLOAD_HTML, ids.DOWNLOAD_XLSX})
+
+
 def register_callbacks(app: Dash) -> None:
     """Wire the bar, the scenario files and the pages' downloads to ``app`` (called by ``create_app``)."""
     app.callback(
@@ -528,7 +534,16 @@ def register_callbacks(app: Dash) -> None:
         Output(ids.DOWNLOAD_SCENARIO, "title"),
         Input(ids.NAV_OVERVIEW, "href"),
     )(show_carried_scenario)
-    buttons = list(SCENARIO_DOWNLOADS)
+    buttons = [button for button in SCENARIO_DOWNLOADS if button in BACKGROUND_DOWNLOADS]
+    app.callback(
+        Output(ids.DOWNLOAD_FILE, "data", allow_duplicate=True),
+        Output(ids.URL_ERROR, "children", allow_duplicate=True),
+        Output(ids.URL_ERROR, "hidden", allow_duplicate=True),
+        *[Input(button, "n_clicks") for button in SCENARIO_DOWNLOADS if button not in BACKGROUND_DOWNLOADS],
+        State(ids.NAV_OVERVIEW, "href"),
+        State(ids.DOWNLOAD_PREPARED_BY, "value"),
+        prevent_initial_call=True,
+    )(download_carried_scenario)
     app.callback(
         Output(ids.DOWNLOAD_FILE, "data"),
         Output(ids.URL_ERROR, "children", allow_duplicate=True),
