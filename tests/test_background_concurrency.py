@@ -235,7 +235,7 @@ def test_redis_down_is_a_banner_fast_and_workers_recover_after_it_restarts(celer
 def test_a_job_whose_worker_was_killed_is_reported_lost(celery_stack) -> None:  # noqa: F811
     celery_stack.stop_workers()
     try:
-        outcome = download_job(celery_stack.base_url, "pdf", "/overview?city=saitama&diesel=2")()
+        outcome = download_job(celery_stack.base_url, "xlsx", "/overview?city=saitama&diesel=2")()
     finally:
         celery_stack.start_workers()
     assert outcome.kind == "result"

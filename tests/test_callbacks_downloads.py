@@ -392,7 +392,8 @@ def test_the_download_runs_as_a_background_job_with_progress_on_the_menu_button(
                             if output.startswith(f"..{ids.DOWNLOAD_FILE}.data@"))
     assert not answered_at_once.get("background")
     assert {each["id"] for each in answered_at_once["inputs"]} == {
-        ids.DOWNLOAD_CSV_CITY, ids.DOWNLOAD_CSV_DISTRICTS, ids.DOWNLOAD_CSV_FACILITIES}
+        ids.DOWNLOAD_CSV_CITY, ids.DOWNLOAD_CSV_DISTRICTS, ids.DOWNLOAD_CSV_FACILITIES, ids.DOWNLOAD_PDF,
+        ids.DOWNLOAD_HTML}
     reported = []
     clicks = [1 if button == ids.DOWNLOAD_CSV_CITY else 0 for button in downloads.SCENARIO_DOWNLOADS]
     state = {"city": "saitama", "scenario": {**SHORT_STATE["scenario"], "duration_h": 12}}
